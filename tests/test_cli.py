@@ -1,0 +1,88 @@
+"The installed console scripts, end to end from a subprocess, as a user runs them."
+import json, os, shutil, signal, subprocess, sys, time
+from pathlib import Path
+import pytest
+
+DATA = Path(os.environ.get('MNISTBN_DATA', Path(__file__).resolve().parents[2]/'shared'/'data'))
+ENV = {**os.environ, 'MNISTBN_DATA': str(DATA), 'MPLBACKEND': 'Agg', 'PYTHONUNBUFFERED': '1'}
+
+def run(*args, timeout=600, **kw):
+    return subprocess.run(list(args), capture_output=True, text=True, env=ENV, timeout=timeout, **kw)
+
+def one_line_error(r, *says):
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert 'Traceback' not in r.stderr and r.stderr.strip().count('\n') == 0, r.stderr
+    for s in says: assert s in r.stderr, r.stderr
+
+@pytest.fixture
+def out(tmp_path):
+    "An output folder that already holds the user's work, which no failure may touch."
+    o = tmp_path/'out'; o.mkdir()
+    (o/'precious.txt').write_text('earlier results')
+    yield o
+    assert (o/'precious.txt').read_text() == 'earlier results'
+
+@pytest.mark.parametrize('args,says', [
+    (['--lr', '-0.01'], '--lr -0.01'), (['--lr', '0'], '--lr 0.0'), (['--lr2', '-1'], '--lr2'),
+    (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs1', '0'], '--epochs1 0'),
+    (['--epochs2', '0'], '--epochs2 0'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
+])
+def test_train_bad_arguments(out, args, says):
+    one_line_error(run('mnistbn_train', '--out', str(out), *args), says)
+
+@pytest.mark.parametrize('args,says', [
+    (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
+])
+def test_compare_bad_arguments(out, args, says):
+    one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
+
+@pytest.mark.parametrize('prog', ['mnistbn_train', 'mnistbn_compare'])
+def test_unwritable_output_folder(tmp_path, prog):
+    (tmp_path/'file').write_text('a file, not a folder')
+    one_line_error(run(prog, '--out', str(tmp_path/'file'/'out'), '--quick'), 'cannot write there')
+
+@pytest.mark.parametrize('prog', ['mnistbn_train', 'mnistbn_compare'])
+def test_corrupt_data(tmp_path, out, prog):
+    raw = tmp_path/'data'/'MNIST'/'raw'; shutil.copytree(DATA/'MNIST'/'raw', raw)
+    b = bytearray((raw/'train-labels-idx1-ubyte').read_bytes()); b[100] ^= 1
+    (raw/'train-labels-idx1-ubyte').write_bytes(b)
+    one_line_error(run(prog, '--out', str(out), '--data', str(tmp_path/'data'), '--quick', '--device', 'cpu'),
+                   'train-labels-idx1-ubyte', 'checksum mismatch')
+
+def test_missing_data_without_network(tmp_path, out):
+    "A missing file with no network: torchvision's download fails and the message says what to do."
+    env = {**ENV, 'MNISTBN_DATA': str(tmp_path/'nothing'), 'http_proxy': 'http://127.0.0.1:9', 'https_proxy': 'http://127.0.0.1:9',
+           'HTTP_PROXY': 'http://127.0.0.1:9', 'HTTPS_PROXY': 'http://127.0.0.1:9', 'no_proxy': '', 'NO_PROXY': ''}
+    r = subprocess.run(['mnistbn_train', '--out', str(out), '--quick', '--device', 'cpu'], capture_output=True, text=True,
+                       env=env, timeout=300)
+    one_line_error(r, 'could not download MNIST', 'MNISTBN_DATA')
+    assert not list((tmp_path/'nothing').rglob('*.gz'))
+
+def test_train_end_to_end_interrupt_and_resume(tmp_path):
+    o = tmp_path/'run'
+    args = ['mnistbn_train', '--out', str(o), '--quick', '--epochs2', '3', '--device', 'cpu', '--no_progress']
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    deadline = time.time() + 300
+    while not (o/'history.json').exists() and time.time() < deadline: time.sleep(0.2)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=300)
+    if p.returncode == 0: pytest.skip('the run finished before the interrupt arrived')
+    assert p.returncode == 130 and '--resume' in err and 'Traceback' not in err, (p.returncode, err)
+    done = json.loads((o/'history.json').read_text())
+    assert done['status'] == 'running' and 1 <= len(done['records']) < 4
+    r = run(*args)                       # without --resume the checkpoint is protected
+    one_line_error(r, '--resume')
+    r = run(*args, '--resume')
+    assert r.returncode == 0, r.stderr
+    h = json.loads((o/'history.json').read_text())
+    assert h['status'] == 'finished' and [x['lr'] for x in h['records']] == [1e-3] + [1e-4] * 3
+    assert h['records'][:len(done['records'])] == done['records']
+    assert (o/'history.csv').read_text().count('\n') == 5
+
+def test_compare_quick_end_to_end(tmp_path):
+    o = tmp_path/'cmp'
+    r = run('mnistbn_compare', '--out', str(o), '--quick', '--lr_switch', 'ignored', '--device', 'cpu', '--no_progress')
+    assert r.returncode == 0, r.stderr
+    assert 'QUICK MODE' in r.stdout and "seed's table" in r.stdout
+    assert {p.name for p in o.iterdir()} == {'table.md', 'table.csv', 'curves.png', 'runs'}
+    assert len(list((o/'runs').glob('*/history.json'))) == 4
