@@ -15,7 +15,7 @@ from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
 
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'keras_loss', 'plain_loss', 'train_step', 'evaluate', 'atomic_write', 'History',
-           'schedule', 'model_name', 'fit']
+           'schedule', 'model_name', 'run_config', 'record_epoch', 'fit']
 
 # %% ../nbs/02_train.ipynb #466dee1d
 _EPS = 1e-7
@@ -112,6 +112,25 @@ def model_name(model:nn.Module) -> str:
     "'bn' for a model with BatchNorm layers, else 'conv'."
     return 'bn' if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules()) else 'conv'
 
+def run_config(model, data, phases, bs, seed, lr_switch, loss, fast) -> dict:
+    "The settings a History records (and a checkpoint must match, `device` and `fast` aside)."
+    return dict(model=model_name(model), phases=[[int(n), float(lr)] for n, lr in phases], bs=int(bs), seed=int(seed),
+                lr_switch=lr_switch, loss=loss, n_train=len(data.x_train), n_valid=len(data.x_valid),
+                mean=float(data.mean), std=float(data.std), device=str(data.x_train.device), fast=list(fast))
+
+def record_epoch(hist:History, plan, epoch:int, sums, val, n:int, start:float, progress:bool) -> bool:
+    "Append epoch `epoch`'s record from the device sums `[loss sum, correct]` and `val`; update the status; True if diverged."
+    phase, lr = plan[epoch]
+    rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=sums[0] / n, acc=sums[1] / n, val_loss=val[0], val_acc=val[1],
+               seconds=round(time.perf_counter() - start, 3))
+    hist.records.append(rec)
+    diverged = not all(math.isfinite(rec[k]) for k in METRICS)
+    if diverged or epoch + 1 == len(plan): hist.status = 'diverged' if diverged else 'finished'
+    if progress:
+        print(f"Epoch {epoch + 1}/{len(plan)} (phase {phase}, lr {lr:g}) {rec['seconds']:.1f}s - " +
+              ' - '.join(f"{k}: {rec[k]:.4f}" for k in METRICS) + (' - DIVERGED' if diverged else ''))
+    return diverged
+
 def _restore(path:Path, model, opt, config) -> History:
     "Load a checkpoint into `model` and `opt`, refusing one written for another model or config."
     try: ck = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
@@ -149,10 +168,8 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         import torch._inductor.config as inductor_config
         inductor_config.fallback_random = True
     net = torch.compile(model) if compile else model   # shares its parameters with `model`
-    config = dict(model=model_name(model), phases=[[int(n), float(lr)] for n, lr in phases], bs=int(bs), seed=int(seed),
-                  lr_switch=lr_switch, loss=loss, n_train=len(data.x_train), n_valid=len(data.x_valid),
-                  mean=float(data.mean), std=float(data.std), device=str(device),
-                  fast=[k for k, on in (('channels_last', channels_last), ('compile', compile)) if on])
+    config = run_config(model, data, phases, bs, seed, lr_switch, loss,
+                        [k for k, on in (('channels_last', channels_last), ('compile', compile)) if on])
     opt = torch.optim.Adam(model.parameters(), lr=plan[0][1], betas=(0.9, 0.999), eps=1e-8)
     hist = History(config)
     folder = Path(checkpoint) if checkpoint is not None else None
@@ -166,8 +183,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
 
     nb = n_batches(len(data.x_train), bs)
     for epoch in range(len(hist.records), len(plan)):
-        phase, lr = plan[epoch]
-        for g in opt.param_groups: g['lr'] = lr
+        for g in opt.param_groups: g['lr'] = plan[epoch][1]
         start = time.perf_counter()
         model.train()
         tot = torch.zeros(2, device=device)
@@ -179,16 +195,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
                 tot += train_step(net, opt, lossf, xb, yb)
                 if progress and i % 100 == 99: pb.comment = f"loss {tot[0].item() / ((i + 1) * bs):.4f}"
         val = evaluate(net, data.x_valid, data.y_valid, lossf)
-        (loss_sum, correct), (val_loss, val_acc) = tot.tolist(), val.tolist()
-        n = len(data.x_train)
-        rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss_sum / n, acc=correct / n,
-                   val_loss=val_loss, val_acc=val_acc, seconds=round(time.perf_counter() - start, 3))
-        hist.records.append(rec)
-        diverged = not all(math.isfinite(rec[k]) for k in METRICS)
-        if diverged or epoch + 1 == len(plan): hist.status = 'diverged' if diverged else 'finished'
-        if progress:
-            print(f"Epoch {epoch + 1}/{len(plan)} (phase {phase}, lr {lr:g}) {rec['seconds']:.1f}s - " +
-                  ' - '.join(f"{k}: {rec[k]:.4f}" for k in METRICS) + (' - DIVERGED' if diverged else ''))
+        diverged = record_epoch(hist, plan, epoch, tot.tolist(), val.tolist(), len(data.x_train), start, progress)
         if folder:
             state = dict(model=model.state_dict(), optimizer=opt.state_dict(), history=asdict(hist))
             atomic_write(ckpt, lambda p: torch.save(state, p))
