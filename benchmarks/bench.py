@@ -16,6 +16,7 @@ from baseline import textbook_loader, textbook_model, textbook_train, textbook_e
 from mnistbn.data import MNISTData, load_mnist, resolve_device
 from mnistbn.models import MODELS
 from mnistbn.train import evaluate, fit
+from mnistbn.seeds import fit_seeds
 
 def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
@@ -38,6 +39,7 @@ def main():
     p.add_argument('--threads', type=int, default=None, help='torch intra-op threads (default: torch default)')
     p.add_argument('--no_epoch', action='store_true', help='skip the full-epoch and validation timings')
     p.add_argument('--fast', default='', help='comma-separated fit fast paths to enable, e.g. channels_last,compile')
+    p.add_argument('--seeds', type=int, default=0, help='also time N seeds trained by fit_seeds against N separate fits')
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -67,6 +69,13 @@ def main():
         ov = timed(lambda: evaluate(ours_model, full.x_valid, full.y_valid), device)
         lines.append(f"\none full epoch (60,000 images): textbook {te:.1f} s, fit {h.records[0]['seconds']:.1f} s (its validation included); "
                      f"validation pass (10,000 images): textbook {tv:.2f} s, fit's evaluate {ov:.2f} s")
+    if a.seeds:
+        sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(a.seeds)]
+        together = lambda: fit_seeds(make, sub, range(a.seeds), ((1, 1e-3),), progress=False)
+        sep(); together()                                   # warm-up
+        ts, tt = timed(sep, device), timed(together, device)
+        lines.append(f"\n{a.seeds} seeds x {a.steps} steps: {a.seeds} separate fits {ts:.2f} s, fit_seeds {tt:.2f} s "
+                     f"(**{ts / tt:.2f}x**)")
     cmd = 'python ' + ' '.join(sys.argv)
     block = f"### {time.strftime('%Y-%m-%d')}, {device.type}: {machine(device)}\n\n`{cmd}`\n\n" + '\n'.join(lines) + '\n'
     print(block)
