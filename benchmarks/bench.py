@@ -38,7 +38,7 @@ def main():
     p.add_argument('--steps', type=int, default=100); p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--threads', type=int, default=None, help='torch intra-op threads (default: torch default)')
     p.add_argument('--no_epoch', action='store_true', help='skip the full-epoch and validation timings')
-    p.add_argument('--fast', default='', help='comma-separated fit fast paths to enable, e.g. channels_last,compile')
+    p.add_argument('--fast', default='', help='comma-separated fit fast paths to enable: channels_last, fused, compile')
     p.add_argument('--seeds', type=int, default=0, help='also time N seeds trained by fit_seeds against N separate fits')
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastcore.script import call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
 from .models import MODELS
-from .train import LOSSES, fit, schedule
+from .train import LOSSES, fast_paths, fit, schedule
 from .compare import QUICK, compare, writable_folder
 
 # %% auto #0
@@ -49,6 +49,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
                     data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
                     force:store_true=False, # rerun runs that already finished in the output folder
+                    fast:str='', # fast paths, same math: channels_last, fused, compile (comma-separated)
                     no_progress:store_true=False, # no progress bars or per-epoch lines
                    ):
     "Run the seed's comparison (conv and BN models, its two schedules) and write the table and figures."
@@ -56,7 +57,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     "run the same command again to continue."):
         resolve_device(device)
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force,
-                     not no_progress)
+                     not no_progress, fast)
         print(md)
         print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, {Path(out)/'runs'}/")
 
@@ -77,6 +78,7 @@ def mnistbn_train(model:str='conv', # conv (the seed's conv model) or bn (with B
                   checkpoint:str=None, # checkpoint folder (default: the output folder)
                   resume:store_true=False, # continue the run whose checkpoint is in the checkpoint folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
+                  fast:str='', # fast paths, same math: channels_last, fused, compile (comma-separated)
                   no_progress:store_true=False, # no progress bar or per-epoch lines
                  ):
     "Train one configuration through its two phases and write its History."
@@ -90,12 +92,13 @@ def mnistbn_train(model:str='conv', # conv (the seed's conv model) or bn (with B
             if v is not None and not 0 < v < float('inf'): raise MnistbnError(f"{flag} {v}: must be a positive number.")
         phases = ((epochs1, lr), (epochs2, lr / 10 if lr2 is None else lr2))
         schedule(phases, lr_switch)   # checks epochs, rates and lr_switch before any data is read
+        speed = fast_paths(fast)
         folder = writable_folder(out)
         dev = resolve_device(device)
         sub = QUICK if quick else dict(n_train=None, n_valid=None)
         d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'], seed=0)
         h = fit(MODELS[model](d.mean, d.std, seed=seed), d, phases, batch_size, seed, lr_switch, loss,
-                checkpoint=ckpt, resume=resume, progress=not no_progress)
+                checkpoint=ckpt, resume=resume, progress=not no_progress, **speed)
         h.save(folder/'history.json'); h.to_csv(folder/'history.csv')
         print(h)
         print(f"Written: {folder/'history.json'}, {folder/'history.csv'}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .data import MnistbnError, load_mnist
 from .models import MODELS
-from .train import History, LR_SWITCHES, METRICS, atomic_write, fit
+from .train import History, LR_SWITCHES, METRICS, atomic_write, fast_paths, fit
 
 # %% auto #0
 __all__ = ['SEED_TABLE', 'QUICK', 'FULL', 'RunSpec', 'grid', 'writable_folder', 'finished', 'run_grid', 'summarize', 'table_md',
@@ -72,9 +72,9 @@ def finished(folder:Path) -> History|None:
     h = History.load(f)
     return h if h.status != 'running' else None
 
-def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=False, progress:bool=True) -> dict:
-    "Run (or reuse) every spec; `{spec: History}`."
-    out = writable_folder(out)
+def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=False, progress:bool=True, fast='') -> dict:
+    "Run (or reuse) every spec; `{spec: History}`. `fast`: fit's fast paths, e.g. 'channels_last,fused'."
+    out, fast = writable_folder(out), fast_paths(fast)
     if force:
         for s in specs: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
     hists, data = {}, None
@@ -87,7 +87,7 @@ def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=F
         if progress: print(f"[{i + 1}/{len(specs)}] {s.id}")
         model = MODELS[s.model](data.mean, data.std, seed=s.seed)
         hists[s] = fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, checkpoint=folder,
-                       resume=True, progress=progress)
+                       resume=True, progress=progress, **fast)
     return hists
 
 # %% ../nbs/03_compare.ipynb #1226843b
@@ -183,11 +183,13 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
             root=None, # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
             force:bool=False, # rerun the grid's runs instead of reusing finished ones
             progress:bool=True, # progress bars and per-epoch lines
+            fast='', # fit's fast paths, e.g. 'channels_last,fused' (same math, faster)
            ) -> str:
     "Run the seed's comparison and write its results into `out`; returns the Markdown table."
     specs = grid(seeds, lr_switches, quick)
+    fast_paths(fast)
     out = writable_folder(out)
-    hists = run_grid(specs, out, root, device, force, progress)
+    hists = run_grid(specs, out, root, device, force, progress, fast)
     rows = summarize(hists)
     md = table_md(rows)
     atomic_write(out/'table.md', lambda p: Path(p).write_text(md))

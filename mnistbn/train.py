@@ -14,8 +14,8 @@ from fastprogress.fastprogress import progress_bar
 from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
 
 # %% auto #0
-__all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'keras_loss', 'plain_loss', 'train_step', 'evaluate', 'atomic_write', 'History',
-           'schedule', 'model_name', 'run_config', 'record_epoch', 'fit']
+__all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'FAST_PATHS', 'keras_loss', 'plain_loss', 'train_step', 'evaluate', 'atomic_write',
+           'History', 'schedule', 'model_name', 'run_config', 'record_epoch', 'fit', 'fast_paths']
 
 # %% ../nbs/02_train.ipynb #466dee1d
 _EPS = 1e-7
@@ -156,6 +156,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         progress:bool=True, # a progress bar per epoch and one line per epoch
         channels_last:bool=False, # fast path: convolutions in channels-last memory layout (same math)
         compile:bool=False, # fast path: `torch.compile` the model (same math; compiles on the first batches)
+        fused:bool=False, # fast path: Adam's fused kernel, one pass over the weights (same math)
        ) -> History:
     "Train `model` on `data` through `phases` with one Adam optimizer; return the History."
     if loss not in LOSSES: raise MnistbnError(f"loss={loss!r}: choose one of {', '.join(LOSSES)}.")
@@ -169,8 +170,8 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         inductor_config.fallback_random = True
     net = torch.compile(model) if compile else model   # shares its parameters with `model`
     config = run_config(model, data, phases, bs, seed, lr_switch, loss,
-                        [k for k, on in (('channels_last', channels_last), ('compile', compile)) if on])
-    opt = torch.optim.Adam(model.parameters(), lr=plan[0][1], betas=(0.9, 0.999), eps=1e-8)
+                        [k for k, on in (('channels_last', channels_last), ('compile', compile), ('fused', fused)) if on])
+    opt = torch.optim.Adam(model.parameters(), lr=plan[0][1], betas=(0.9, 0.999), eps=1e-8, fused=fused or None)
     hist = History(config)
     folder = Path(checkpoint) if checkpoint is not None else None
     ckpt = folder/'checkpoint.pt' if folder else None
@@ -202,3 +203,13 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
             hist.save(folder/'history.json')
         if diverged: break
     return hist
+
+# %% ../nbs/02_train.ipynb #1104a498
+FAST_PATHS = ('channels_last', 'fused', 'compile')
+
+def fast_paths(names:str|list='') -> dict:
+    "`fit`'s fast-path arguments from names such as 'channels_last,fused'."
+    names = [n.strip() for n in (names.split(',') if isinstance(names, str) else names) if n.strip()]
+    for n in names:
+        if n not in FAST_PATHS: raise MnistbnError(f"fast path {n!r}: choose from {', '.join(FAST_PATHS)}.")
+    return {n: True for n in names}
