@@ -178,6 +178,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
     if ckpt and ckpt.exists():
         if not resume: raise MnistbnError(f"{ckpt} exists: pass resume=True (--resume) to continue that run, or use another folder.")
         hist = _restore(ckpt, model, opt, config)
+        for g in opt.param_groups: g['fused'] = fused or None   # the checkpoint's settings would override this run's
         hist.config.update(device=config['device'], fast=config['fast'])
         if hist.status != 'running': return hist
     elif folder: folder.mkdir(parents=True, exist_ok=True)
