@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from fastprogress.fastprogress import progress_bar
-from .data import MNISTData, MnistbnError, derive_seed, epoch_order, n_batches
+from .data import MNISTData, MnistbnError, derive_seed, epoch_order
 from .models import KerasBatchNorm1d, KerasBatchNorm2d
 from .train import History, LOSSES, model_name, record_epoch, run_config, schedule
 
