@@ -74,7 +74,8 @@ def finished(folder:Path) -> History|None:
 
 def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=False, progress:bool=True, fast='') -> dict:
     "Run (or reuse) every spec; `{spec: History}`. `fast`: fit's fast paths, e.g. 'channels_last,fused'."
-    out, fast = writable_folder(out), fast_paths(fast)
+    fast = fast_paths(fast)
+    out = writable_folder(out)
     if force:
         for s in specs: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
     hists, data = {}, None
@@ -186,10 +187,8 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
             fast='', # fit's fast paths, e.g. 'channels_last,fused' (same math, faster)
            ) -> str:
     "Run the seed's comparison and write its results into `out`; returns the Markdown table."
-    specs = grid(seeds, lr_switches, quick)
-    fast_paths(fast)
-    out = writable_folder(out)
-    hists = run_grid(specs, out, root, device, force, progress, fast)
+    hists = run_grid(grid(seeds, lr_switches, quick), out, root, device, force, progress, fast)
+    out = Path(out)
     rows = summarize(hists)
     md = table_md(rows)
     atomic_write(out/'table.md', lambda p: Path(p).write_text(md))

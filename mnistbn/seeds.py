@@ -131,8 +131,7 @@ def fit_seeds(make, # `conv_model` or `bn_model`
             tot += torch.stack([l.detach().sum(1), (out.argmax(2) == yb).sum(1)], 1)
         val = evaluate_stacked(net, data.x_valid, data.y_valid, lossf)
         sums, vals = tot.tolist(), val.tolist()
-        done = [h.status != 'running' for h in hists]
-        for h, s_, v_, d in zip(hists, sums, vals, done):
-            if not d: record_epoch(h, plan, epoch, s_, v_, n, start, progress)
+        for h, s_, v_ in zip(hists, sums, vals):
+            if h.status == 'running': record_epoch(h, plan, epoch, s_, v_, n, start, progress)
         if all(h.status != 'running' for h in hists): break
     return hists
