@@ -1,22 +1,28 @@
 """Time mnistbn's training loop against the textbook PyTorch loop, side by side in one process.
 
     python benchmarks/bench.py --device cpu --out benchmarks/RESULTS.md
+    python benchmarks/bench.py --device cuda --fast '' --fast channels_last,fused,graphs --seeds 8 --table channels_last,fused,graphs
 
-Both loops train the same model with the same Adam, loss and batch size on the same device. After a warm-up, each
-repeat times `--steps` training steps of the baseline and of `mnistbn.train.fit` (one epoch over a subset of
-exactly that many batches, its end-of-epoch validation on 64 images included), alternating the two. Then one full
-epoch and one validation pass of each. Prints ms per step, images per second and the median ratio, and with
-`--out` appends the same as a Markdown block with the command and the machine.
+Both loops train the same model with the same Adam, loss and batch size on the same device, in the same float32
+arithmetic (on CUDA both with TF32 off, unless a variant asks for `tf32`, and then both with it on). After a
+warm-up, each repeat times `--steps` training steps of the baseline and of `mnistbn.train.fit` with each `--fast`
+variant (one epoch over a subset of exactly that many batches, its end-of-epoch validation on 64 images
+included), alternating them. Then one full epoch and one validation pass of each. Prints ms per step, images per
+second and the median ratio, and with `--out` appends the same as a Markdown block with the command and the
+machine. `--seeds N` times N seeds trained together by `fit_seeds` against N separate fits; `--table FAST` times
+the seed's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables and
+figure) through `mnistbn.compare.compare`.
 """
-import argparse, os, platform, statistics, sys, time
+import argparse, os, platform, shlex, statistics, sys, tempfile, time
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from baseline import textbook_loader, textbook_model, textbook_train, textbook_evaluate
 from mnistbn.data import MNISTData, load_mnist, resolve_device
 from mnistbn.models import MODELS
-from mnistbn.train import evaluate, fit
+from mnistbn.train import evaluate, fast_paths, fit, float32_precision
 from mnistbn.seeds import fit_seeds
+from mnistbn.compare import compare
 
 def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
@@ -32,54 +38,79 @@ def machine(device) -> str:
     except (OSError, StopIteration): pass
     return f"{cpu}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
 
+def label(fast:str) -> str: return 'mnistbn fit' + (f" ({fast})" if fast else '')
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--device', default=None); p.add_argument('--model', default='conv', choices=list(MODELS))
     p.add_argument('--steps', type=int, default=100); p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--threads', type=int, default=None, help='torch intra-op threads (default: torch default)')
     p.add_argument('--no_epoch', action='store_true', help='skip the full-epoch and validation timings')
-    p.add_argument('--fast', default='', help='comma-separated fit fast paths to enable: channels_last, fused, compile')
-    p.add_argument('--seeds', type=int, default=0, help='also time N seeds trained by fit_seeds against N separate fits')
+    p.add_argument('--fast', action='append', default=None,
+                   help="fit's fast paths for one variant, comma-separated (channels_last, fused, compile, graphs, tf32); "
+                        "repeat the flag to time several variants; '' is the plain path (default: one plain variant)")
+    p.add_argument('--seeds', type=int, default=0, help='also time N seeds trained by fit_seeds against N separate fits (last variant)')
+    p.add_argument('--table', default=None, help="also time the seed's four-configuration table with these fast paths")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     device = resolve_device(a.device)
-    fast = {k: True for k in a.fast.split(',') if k}
+    variants = a.fast if a.fast is not None else ['']
+    speeds = [fast_paths(v) for v in variants]
+    tf32 = any('tf32' in s for s in speeds)
+    if tf32 and not all('tf32' in s for s in speeds): sys.exit("bench.py: give tf32 to every variant or to none, so that all loops do the same arithmetic.")
+    with float32_precision(tf32):   # the textbook loop gets the arithmetic the fit variants get
+        lines = run(a, device, variants, speeds)
+    cmd = 'python ' + shlex.join(sys.argv)
+    block = f"### {time.strftime('%Y-%m-%d')}, {device.type}: {machine(device)}\n\n`{cmd}`\n\n" + '\n'.join(lines) + '\n'
+    print(block)
+    if a.out:
+        with open(a.out, 'a') as f: f.write('\n' + block)
+
+def run(a, device, variants, speeds) -> list[str]:
     full = load_mnist(device=device)
     sub = MNISTData(full.x_train[:a.steps * 64], full.y_train[:a.steps * 64], full.x_valid[:64], full.y_valid[:64], full.mean, full.std)
     make = MODELS[a.model]
     loader = textbook_loader(True, full.mean, full.std, device=device)
     base_model = textbook_model(make(full.mean, full.std, seed=0)).to(device)
-    ours_model = make(full.mean, full.std, seed=0)
+    ours = [make(full.mean, full.std, seed=0) for _ in variants]
     run_base = lambda: textbook_train(base_model, loader, device, a.steps)
-    run_ours = lambda: fit(ours_model, sub, ((1, 1e-3),), progress=False, **fast)
-    run_base(); run_ours()                                  # warm-up (and compilation, where enabled)
-    tb, to = [], []
+    runs = [lambda m=m, s=s: fit(m, sub, ((1, 1e-3),), progress=False, **s) for m, s in zip(ours, speeds)]
+    run_base(); [r() for r in runs]                        # warm-up (and compilation, where enabled)
+    tb, to = [], [[] for _ in runs]
     for _ in range(a.repeats):
-        tb.append(timed(run_base, device) / a.steps); to.append(timed(run_ours, device) / a.steps)
-    rows = [('textbook loop', statistics.median(tb)), ('mnistbn fit' + (f" ({a.fast})" if a.fast else ''), statistics.median(to))]
-    ratio = statistics.median(b / o for b, o in zip(tb, to))
-    lines = [f"| loop | ms/step | images/s |", "|---|---|---|"]
-    lines += [f"| {n} | {t * 1000:.2f} | {64 / t:,.0f} |" for n, t in rows]
-    lines.append(f"\nmedian speed-up of fit over the textbook loop: **{ratio:.2f}x** ({a.repeats} repeats of {a.steps} steps, {a.model} model)")
+        tb.append(timed(run_base, device) / a.steps)
+        for t, r in zip(to, runs): t.append(timed(r, device) / a.steps)
+    lines = ["| loop | ms/step | images/s | speed-up |", "|---|---|---|---|"]
+    lines.append(f"| textbook loop | {statistics.median(tb) * 1000:.2f} | {64 / statistics.median(tb):,.0f} | 1.00x |")
+    for v, t in zip(variants, to):
+        ratio = statistics.median(b / o for b, o in zip(tb, t))
+        lines.append(f"| {label(v)} | {statistics.median(t) * 1000:.2f} | {64 / statistics.median(t):,.0f} | **{ratio:.2f}x** |")
+    lines.append(f"\nspeed-up: median over {a.repeats} repeats of {a.steps} steps of the ratio to the textbook loop ({a.model} model)")
     if not a.no_epoch:
         te = timed(lambda: textbook_train(base_model, loader, device), device)
         tv = timed(lambda: textbook_evaluate(base_model, textbook_loader(False, full.mean, full.std, device=device), device), device)
-        h = fit(ours_model, full, ((1, 1e-3),), progress=False, **fast)
-        ov = timed(lambda: evaluate(ours_model, full.x_valid, full.y_valid), device)
-        lines.append(f"\none full epoch (60,000 images): textbook {te:.1f} s, fit {h.records[0]['seconds']:.1f} s (its validation included); "
-                     f"validation pass (10,000 images): textbook {tv:.2f} s, fit's evaluate {ov:.2f} s")
+        eps = [fit(m, full, ((1, 1e-3),), progress=False, **s).records[0]['seconds'] for m, s in zip(ours, speeds)]
+        ov = timed(lambda: evaluate(ours[-1], full.x_valid, full.y_valid), device)
+        lines.append(f"\none full epoch (60,000 images): textbook {te:.2f} s; " +
+                     ', '.join(f"{label(v)} {e:.2f} s" for v, e in zip(variants, eps)) + " (fit's validation included); "
+                     f"validation pass (10,000 images): textbook {tv:.2f} s, fit's evaluate {ov:.3f} s")
     if a.seeds:
+        fast = speeds[-1]
         sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(a.seeds)]
         together = lambda: fit_seeds(make, sub, range(a.seeds), ((1, 1e-3),), progress=False)
         sep(); together()                                   # warm-up
         ts, tt = timed(sep, device), timed(together, device)
-        lines.append(f"\n{a.seeds} seeds x {a.steps} steps: {a.seeds} separate fits {ts:.2f} s, fit_seeds {tt:.2f} s "
-                     f"(**{ts / tt:.2f}x**)")
-    cmd = 'python ' + ' '.join(sys.argv)
-    block = f"### {time.strftime('%Y-%m-%d')}, {device.type}: {machine(device)}\n\n`{cmd}`\n\n" + '\n'.join(lines) + '\n'
-    print(block)
-    if a.out:
-        with open(a.out, 'a') as f: f.write('\n' + block)
+        lines.append(f"\n{a.seeds} seeds x {a.steps} steps: {a.seeds} separate fits ({variants[-1] or 'plain'}) {ts:.2f} s, "
+                     f"fit_seeds {tt:.2f} s (**{ts / tt:.2f}x**)")
+    if a.table is not None:
+        with tempfile.TemporaryDirectory() as d:
+            t = time.perf_counter()
+            compare(d, seeds=(0,), lr_switches=('ignored',), device=device, progress=False, fast=a.table)
+            t = time.perf_counter() - t
+            md = (Path(d)/'table.md').read_text()
+        lines.append(f"\nthe seed's four-configuration table (4 runs x 9 epochs on all 60,000 images, validation after every "
+                     f"epoch, table and figure written; fast paths {a.table or 'none'}): **{t:.1f} s**\n\n{md}")
+    return lines
 
 if __name__ == '__main__': main()

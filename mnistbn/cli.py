@@ -49,7 +49,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
                     data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
                     force:store_true=False, # rerun runs that already finished in the output folder
-                    fast:str='', # fast paths, same math: channels_last, fused, compile (comma-separated)
+                    fast:str='', # comma-separated fast paths, same math: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) rounds differently
                     no_progress:store_true=False, # no progress bars or per-epoch lines
                    ):
     "Run the seed's comparison (conv and BN models, its two schedules) and write the table and figures."
@@ -78,7 +78,7 @@ def mnistbn_train(model:str='conv', # conv (the seed's conv model) or bn (with B
                   checkpoint:str=None, # checkpoint folder (default: the output folder)
                   resume:store_true=False, # continue the run whose checkpoint is in the checkpoint folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  fast:str='', # fast paths, same math: channels_last, fused, compile (comma-separated)
+                  fast:str='', # comma-separated fast paths, same math: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) rounds differently
                   no_progress:store_true=False, # no progress bar or per-epoch lines
                  ):
     "Train one configuration through its two phases and write its History."

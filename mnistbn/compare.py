@@ -184,7 +184,7 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
             root=None, # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
             force:bool=False, # rerun the grid's runs instead of reusing finished ones
             progress:bool=True, # progress bars and per-epoch lines
-            fast='', # fit's fast paths, e.g. 'channels_last,fused' (same math, faster)
+            fast='', # fit's fast paths, e.g. 'channels_last,fused' or on CUDA 'channels_last,fused,graphs' (same math, faster)
            ) -> str:
     "Run the seed's comparison and write its results into `out`; returns the Markdown table."
     hists = run_grid(grid(seeds, lr_switches, quick), out, root, device, force, progress, fast)

@@ -5,6 +5,7 @@
 # %% ../nbs/02_train.ipynb #e81e3541
 from __future__ import annotations
 import csv, json, math, os, time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import torch
@@ -15,7 +16,8 @@ from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
 
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'FAST_PATHS', 'keras_loss', 'plain_loss', 'train_step', 'evaluate', 'atomic_write',
-           'History', 'schedule', 'model_name', 'run_config', 'record_epoch', 'fit', 'fast_paths']
+           'History', 'schedule', 'model_name', 'run_config', 'record_epoch', 'GraphedStep', 'float32_precision',
+           'set_lr', 'fit', 'fast_paths']
 
 # %% ../nbs/02_train.ipynb #466dee1d
 _EPS = 1e-7
@@ -135,14 +137,57 @@ def _restore(path:Path, model, opt, config) -> History:
     "Load a checkpoint into `model` and `opt`, refusing one written for another model or config."
     try: ck = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
     except Exception as e: raise MnistbnError(f"{path}: unreadable checkpoint ({e}). Delete it to start over.") from None
+    saved = ck['optimizer']   # this run's optimizer settings (fused, capturable, a tensor lr) win over the saved ones
+    saved['param_groups'] = [{**s, **{k: v for k, v in g.items() if k != 'params'}}
+                             for s, g in zip(saved['param_groups'], opt.state_dict()['param_groups'])]
     old = ck['history']['config']
     diff = [k for k in sorted(set(old) | set(config)) if k not in ('device', 'fast') and old.get(k) != config.get(k)]
     if diff:
         what = ', '.join(f"{k} {old.get(k)!r} there, {config.get(k)!r} here" for k in diff)
         raise MnistbnError(f"{path}: written for another run ({what}). Use another checkpoint folder, or delete it to start over.")
     model.load_state_dict(ck['model'])
-    opt.load_state_dict(ck['optimizer'])
+    opt.load_state_dict(saved)
     return History(**ck['history'])
+
+class GraphedStep:
+    "`train_step` on CUDA, replayed from one captured CUDA graph; warm-up steps and batches of another size run eagerly."
+    def __init__(self, net, opt, lossf, bs:int, warmup:int=3):
+        self.net, self.opt, self.lossf, self.bs, self.warmup = net, opt, lossf, bs, warmup
+        self.graph, self.side = None, torch.cuda.Stream()
+    def __call__(self, xb, yb) -> torch.Tensor:
+        "The step's `[loss sum, correct]`, valid until the next call."
+        if self.graph is None and self.warmup <= 0 and len(xb) == self.bs: self._capture(xb, yb)
+        if self.graph is None or len(xb) != self.bs:
+            self.warmup -= 1
+            self.side.wait_stream(torch.cuda.current_stream())   # warm-up on a side stream, as capture needs
+            with torch.cuda.stream(self.side): out = train_step(self.net, self.opt, self.lossf, xb, yb)
+            torch.cuda.current_stream().wait_stream(self.side)
+            return out
+        self.xb.copy_(xb); self.yb.copy_(yb)
+        self.graph.replay()
+        return self.out
+    def _capture(self, xb, yb):
+        "Record one step on static copies of a batch (capturing runs nothing: the replay that follows trains on it)."
+        self.xb, self.yb = xb.clone(), yb.clone()
+        self.opt.zero_grad(set_to_none=True)   # the gradients are then allocated inside the graph's memory
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph): self.out = train_step(self.net, self.opt, self.lossf, self.xb, self.yb)
+
+@contextmanager
+def float32_precision(tf32:bool):
+    "CUDA matrix products and convolutions in TF32 (`tf32=True`) or in full float32; the previous settings come back after."
+    flags = [torch.backends.cuda.matmul, torch.backends.cudnn]
+    old = [f.allow_tf32 for f in flags]
+    for f in flags: f.allow_tf32 = tf32
+    try: yield
+    finally:
+        for f, o in zip(flags, old): f.allow_tf32 = o
+
+def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
+    "Set every group's rate; a tensor rate (as a CUDA graph reads it) is filled in place."
+    for g in opt.param_groups:
+        if torch.is_tensor(g['lr']): g['lr'].fill_(lr)
+        else: g['lr'] = lr
 
 def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         data:MNISTData, # from `load_mnist`; training happens on its device
@@ -157,12 +202,17 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         channels_last:bool=False, # fast path: convolutions in channels-last memory layout (same math)
         compile:bool=False, # fast path: `torch.compile` the model (same math; compiles on the first batches)
         fused:bool=False, # fast path: Adam's fused kernel, one pass over the weights (same math)
+        graphs:bool=False, # fast path, CUDA: each full batch's whole step replayed from one captured CUDA graph (same math)
+        tf32:bool=False, # CUDA: TF32 products in convolutions and matrix products (*not* the same math: 10-bit mantissas)
        ) -> History:
     "Train `model` on `data` through `phases` with one Adam optimizer; return the History."
     if loss not in LOSSES: raise MnistbnError(f"loss={loss!r}: choose one of {', '.join(LOSSES)}.")
     if int(bs) != bs or bs < 1: raise MnistbnError(f"bs={bs}: the batch size must be a whole number, at least 1.")
     plan, lossf = schedule(phases, lr_switch), LOSSES[loss]
     device = data.x_train.device
+    for name, on in (('graphs', graphs), ('tf32', tf32)):
+        if on and device.type != 'cuda':
+            raise MnistbnError(f"{name}: a CUDA-only fast path, and the data is on {device}. Load it on a CUDA device or leave {name} out.")
     model.to(device)
     if channels_last: model.to(memory_format=torch.channels_last)
     if compile:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
@@ -170,43 +220,46 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         inductor_config.fallback_random = True
     net = torch.compile(model) if compile else model   # shares its parameters with `model`
     config = run_config(model, data, phases, bs, seed, lr_switch, loss,
-                        [k for k, on in (('channels_last', channels_last), ('compile', compile), ('fused', fused)) if on])
-    opt = torch.optim.Adam(model.parameters(), lr=plan[0][1], betas=(0.9, 0.999), eps=1e-8, fused=fused or None)
+                        [k for k, on in (('channels_last', channels_last), ('compile', compile), ('fused', fused),
+                                         ('graphs', graphs), ('tf32', tf32)) if on])
+    lr = torch.tensor(plan[0][1], device=device) if graphs else plan[0][1]   # a graph reads the rate from memory
+    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
     hist = History(config)
     folder = Path(checkpoint) if checkpoint is not None else None
     ckpt = folder/'checkpoint.pt' if folder else None
     if ckpt and ckpt.exists():
         if not resume: raise MnistbnError(f"{ckpt} exists: pass resume=True (--resume) to continue that run, or use another folder.")
         hist = _restore(ckpt, model, opt, config)
-        for g in opt.param_groups: g['fused'] = fused or None   # the checkpoint's settings would override this run's
         hist.config.update(device=config['device'], fast=config['fast'])
         if hist.status != 'running': return hist
     elif folder: folder.mkdir(parents=True, exist_ok=True)
 
+    step = GraphedStep(net, opt, lossf, bs) if graphs else (lambda xb, yb: train_step(net, opt, lossf, xb, yb))
     nb = n_batches(len(data.x_train), bs)
-    for epoch in range(len(hist.records), len(plan)):
-        for g in opt.param_groups: g['lr'] = plan[epoch][1]
-        start = time.perf_counter()
-        model.train()
-        tot = torch.zeros(2, device=device)
-        with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
-            torch.manual_seed(derive_seed(seed, epoch, 'dropout'))
-            steps = batches(data.x_train, data.y_train, bs, seed, epoch)
-            if progress: steps = pb = progress_bar(steps, total=nb, leave=False)
-            for i, (xb, yb) in enumerate(steps):
-                tot += train_step(net, opt, lossf, xb, yb)
-                if progress and i % 100 == 99: pb.comment = f"loss {tot[0].item() / ((i + 1) * bs):.4f}"
-        val = evaluate(net, data.x_valid, data.y_valid, lossf)
-        diverged = record_epoch(hist, plan, epoch, tot.tolist(), val.tolist(), len(data.x_train), start, progress)
-        if folder:
-            state = dict(model=model.state_dict(), optimizer=opt.state_dict(), history=asdict(hist))
-            atomic_write(ckpt, lambda p: torch.save(state, p))
-            hist.save(folder/'history.json')
-        if diverged: break
+    with float32_precision(tf32):   # only CUDA reads these flags
+        for epoch in range(len(hist.records), len(plan)):
+            set_lr(opt, plan[epoch][1])
+            start = time.perf_counter()
+            model.train()
+            tot = torch.zeros(2, device=device)
+            with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
+                torch.manual_seed(derive_seed(seed, epoch, 'dropout'))
+                steps = batches(data.x_train, data.y_train, bs, seed, epoch)
+                if progress: steps = pb = progress_bar(steps, total=nb, leave=False)
+                for i, (xb, yb) in enumerate(steps):
+                    tot += step(xb, yb)
+                    if progress and i % 100 == 99: pb.comment = f"loss {tot[0].item() / ((i + 1) * bs):.4f}"
+            val = evaluate(net, data.x_valid, data.y_valid, lossf)
+            diverged = record_epoch(hist, plan, epoch, tot.tolist(), val.tolist(), len(data.x_train), start, progress)
+            if folder:
+                state = dict(model=model.state_dict(), optimizer=opt.state_dict(), history=asdict(hist))
+                atomic_write(ckpt, lambda p: torch.save(state, p))
+                hist.save(folder/'history.json')
+            if diverged: break
     return hist
 
 # %% ../nbs/02_train.ipynb #1104a498
-FAST_PATHS = ('channels_last', 'fused', 'compile')
+FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32')
 
 def fast_paths(names:str|list='') -> dict:
     "`fit`'s fast-path arguments from names such as 'channels_last,fused'."
