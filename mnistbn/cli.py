@@ -92,9 +92,9 @@ def mnistbn_train(model:str='conv', # conv (the seed's conv model) or bn (with B
             if v is not None and not 0 < v < float('inf'): raise MnistbnError(f"{flag} {v}: must be a positive number.")
         phases = ((epochs1, lr), (epochs2, lr / 10 if lr2 is None else lr2))
         schedule(phases, lr_switch)   # checks epochs, rates and lr_switch before any data is read
-        speed = fast_paths(fast)
-        folder = writable_folder(out)
         dev = resolve_device(device)
+        speed = fast_paths(fast, dev)
+        folder = writable_folder(out)
         sub = QUICK if quick else dict(n_train=None, n_valid=None)
         d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'], seed=0)
         h = fit(MODELS[model](d.mean, d.std, seed=seed), d, phases, batch_size, seed, lr_switch, loss,

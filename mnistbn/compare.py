@@ -8,7 +8,7 @@ import csv, math, shutil, statistics
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .data import MnistbnError, load_mnist
+from .data import MnistbnError, load_mnist, resolve_device
 from .models import MODELS
 from .train import History, LR_SWITCHES, METRICS, atomic_write, fast_paths, fit
 
@@ -74,7 +74,8 @@ def finished(folder:Path) -> History|None:
 
 def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=False, progress:bool=True, fast='') -> dict:
     "Run (or reuse) every spec; `{spec: History}`. `fast`: fit's fast paths, e.g. 'channels_last,fused'."
-    fast = fast_paths(fast)
+    device = resolve_device(device)
+    fast = fast_paths(fast, device)
     out = writable_folder(out)
     if force:
         for s in specs: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)

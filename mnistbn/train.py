@@ -15,9 +15,9 @@ from fastprogress.fastprogress import progress_bar
 from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
 
 # %% auto #0
-__all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'FAST_PATHS', 'keras_loss', 'plain_loss', 'train_step', 'evaluate', 'atomic_write',
-           'History', 'schedule', 'model_name', 'run_config', 'record_epoch', 'GraphedStep', 'float32_precision',
-           'set_lr', 'fit', 'fast_paths']
+__all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'CUDA_ONLY', 'FAST_PATHS', 'keras_loss', 'plain_loss', 'train_step', 'evaluate',
+           'atomic_write', 'History', 'schedule', 'model_name', 'run_config', 'record_epoch', 'GraphedStep',
+           'float32_precision', 'check_cuda_only', 'set_lr', 'fit', 'fast_paths']
 
 # %% ../nbs/02_train.ipynb #466dee1d
 _EPS = 1e-7
@@ -183,6 +183,14 @@ def float32_precision(tf32:bool):
     finally:
         for f, o in zip(flags, old): f.allow_tf32 = o
 
+CUDA_ONLY = ('graphs', 'tf32')
+
+def check_cuda_only(names, device) -> None:
+    "Refuse the CUDA-only fast paths among `names` on a device that is not CUDA."
+    for n in names:
+        if n in CUDA_ONLY and torch.device(device).type != 'cuda':
+            raise MnistbnError(f"{n}: a CUDA-only fast path, and the device is {device}. Use a CUDA device or leave {n} out.")
+
 def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
     "Set every group's rate; a tensor rate (as a CUDA graph reads it) is filled in place."
     for g in opt.param_groups:
@@ -210,9 +218,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
     if int(bs) != bs or bs < 1: raise MnistbnError(f"bs={bs}: the batch size must be a whole number, at least 1.")
     plan, lossf = schedule(phases, lr_switch), LOSSES[loss]
     device = data.x_train.device
-    for name, on in (('graphs', graphs), ('tf32', tf32)):
-        if on and device.type != 'cuda':
-            raise MnistbnError(f"{name}: a CUDA-only fast path, and the data is on {device}. Load it on a CUDA device or leave {name} out.")
+    check_cuda_only([n for n, on in (('graphs', graphs), ('tf32', tf32)) if on], device)
     model.to(device)
     if channels_last: model.to(memory_format=torch.channels_last)
     if compile:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
@@ -261,9 +267,12 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
 # %% ../nbs/02_train.ipynb #1104a498
 FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32')
 
-def fast_paths(names:str|list='') -> dict:
-    "`fit`'s fast-path arguments from names such as 'channels_last,fused'."
+def fast_paths(names:str|list='', # such as 'channels_last,fused'
+               device=None, # where they will run: refuses the CUDA-only ones elsewhere
+              ) -> dict:
+    "`fit`'s fast-path arguments from their names, checked."
     names = [n.strip() for n in (names.split(',') if isinstance(names, str) else names) if n.strip()]
     for n in names:
         if n not in FAST_PATHS: raise MnistbnError(f"fast path {n!r}: choose from {', '.join(FAST_PATHS)}.")
+    if device is not None: check_cuda_only(names, device)
     return {n: True for n in names}

@@ -26,12 +26,14 @@ def out(tmp_path):
     (['--lr', '-0.01'], '--lr -0.01'), (['--lr', '0'], '--lr 0.0'), (['--lr2', '-1'], '--lr2'),
     (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs1', '0'], '--epochs1 0'),
     (['--epochs2', '0'], '--epochs2 0'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
+    (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'graphs: a CUDA-only fast path'),
 ])
 def test_train_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_train', '--out', str(out), *args), says)
 
 @pytest.mark.parametrize('args,says', [
     (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
+    (['--device', 'cpu', '--fast', 'tf32'], 'tf32: a CUDA-only fast path'),
 ])
 def test_compare_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
