@@ -11,7 +11,7 @@ from torch import nn
 from fastprogress.fastprogress import progress_bar
 from .data import MNISTData, MnistbnError, derive_seed, epoch_order
 from .models import KerasBatchNorm1d, KerasBatchNorm2d
-from .train import History, LOSSES, model_name, record_epoch, run_config, schedule
+from .train import GraphedStep, History, LOSSES, check_cuda_only, model_name, record_epoch, run_config, schedule, set_lr
 
 # %% auto #0
 __all__ = ['StackedCNN', 'evaluate_stacked', 'fit_seeds']
@@ -101,19 +101,34 @@ def fit_seeds(make, # `conv_model` or `bn_model`
               lr_switch:str='applied',
               loss:str='keras',
               progress:bool=True,
+              fused:bool=False, # fast path: Adam's fused kernel (same math)
+              graphs:bool=False, # fast path, CUDA: each full step replayed from one CUDA graph (same math; the masks are drawn outside it)
              ) -> list[History]:
     "Train one copy of `make`'s model per seed, together; one History per seed, as `fit` would give for each."
     seeds = [int(s) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds): raise MnistbnError(f"seeds={seeds}: give distinct seeds, at least one.")
     if loss not in LOSSES: raise MnistbnError(f"loss={loss!r}: choose one of {', '.join(LOSSES)}.")
     plan, lossf, device = schedule(phases, lr_switch), LOSSES[loss], data.x_train.device
+    check_cuda_only(['graphs'] if graphs else [], device)
     models = [make(data.mean, data.std, seed=s) for s in seeds]
     net = StackedCNN(models).to(device)
-    opt = torch.optim.Adam(net.parameters(), lr=plan[0][1], betas=(0.9, 0.999), eps=1e-8)
-    hists = [History(run_config(models[0], data, phases, bs, s, lr_switch, loss, ['stacked'])) for s in seeds]
+    lr = torch.tensor(plan[0][1], device=device) if graphs else plan[0][1]   # a graph reads the rate from memory
+    opt = torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
+    fast = ['stacked'] + [k for k, on in (('fused', fused), ('graphs', graphs)) if on]
+    hists = [History(run_config(models[0], data, phases, bs, s, lr_switch, loss, fast)) for s in seeds]
     S, n = len(seeds), len(data.x_train)
+
+    def step(xb, yb, masks):
+        "One update of all copies; `[loss sum, correct]` per copy."
+        out = net(xb, masks)
+        l = lossf(out.reshape(-1, 10), yb.reshape(-1)).view(S, -1)
+        opt.zero_grad(set_to_none=True)
+        l.mean(1).sum().backward()   # each copy's own batch mean: each gets exactly its own gradient
+        opt.step()
+        return torch.stack([l.detach().sum(1), (out.argmax(2) == yb).sum(1)], 1)
+    if graphs: step = GraphedStep(step, opt, (S, bs, *data.x_train.shape[1:]))
     for epoch in range(len(plan)):
-        for g in opt.param_groups: g['lr'] = plan[epoch][1]
+        set_lr(opt, plan[epoch][1])
         start = time.perf_counter()
         net.train()
         order = torch.stack([epoch_order(n, s, epoch, device) for s in seeds])          # (S, n)
@@ -123,12 +138,7 @@ def fit_seeds(make, # `conv_model` or `bn_model`
         for i in (progress_bar(starts, leave=False) if progress else starts):
             idx = order[:, i:i+bs]
             xb, yb = data.x_train[idx], data.y_train[idx]                                  # (S, N, ...), (S, N)
-            out = net(xb, _dropout_masks(gens, idx.shape[1], device))
-            l = lossf(out.reshape(-1, 10), yb.reshape(-1)).view(S, -1)
-            opt.zero_grad(set_to_none=True)
-            l.mean(1).sum().backward()
-            opt.step()
-            tot += torch.stack([l.detach().sum(1), (out.argmax(2) == yb).sum(1)], 1)
+            tot += step(xb, yb, _dropout_masks(gens, idx.shape[1], device))
         val = evaluate_stacked(net, data.x_valid, data.y_valid, lossf)
         sums, vals = tot.tolist(), val.tolist()
         for h, s_, v_ in zip(hists, sums, vals):

@@ -150,28 +150,31 @@ def _restore(path:Path, model, opt, config) -> History:
     return History(**ck['history'])
 
 class GraphedStep:
-    "`train_step` on CUDA, replayed from one captured CUDA graph; warm-up steps and batches of another size run eagerly."
-    def __init__(self, net, opt, lossf, bs:int, warmup:int=3):
-        self.net, self.opt, self.lossf, self.bs, self.warmup = net, opt, lossf, bs, warmup
+    "A training step `step(*batch)` on CUDA, replayed from one captured CUDA graph; warm-up calls and batches of other shapes run eagerly."
+    def __init__(self, step, # does one update with `opt` and returns a tensor of metrics
+                 opt:torch.optim.Optimizer, full_shape, # the shape of a full batch's first tensor: those get the graph
+                 warmup:int=3):
+        self.step, self.opt, self.full, self.warmup = step, opt, tuple(full_shape), warmup
         self.graph, self.side = None, torch.cuda.Stream()
-    def __call__(self, xb, yb) -> torch.Tensor:
-        "The step's `[loss sum, correct]`, valid until the next call."
-        if self.graph is None and self.warmup <= 0 and len(xb) == self.bs: self._capture(xb, yb)
-        if self.graph is None or len(xb) != self.bs:
+    def __call__(self, *batch) -> torch.Tensor:
+        "The step's metrics, valid until the next call."
+        full = tuple(batch[0].shape) == self.full
+        if self.graph is None and self.warmup <= 0 and full: self._capture(batch)
+        if self.graph is None or not full:
             self.warmup -= 1
             self.side.wait_stream(torch.cuda.current_stream())   # warm-up on a side stream, as capture needs
-            with torch.cuda.stream(self.side): out = train_step(self.net, self.opt, self.lossf, xb, yb)
+            with torch.cuda.stream(self.side): out = self.step(*batch)
             torch.cuda.current_stream().wait_stream(self.side)
             return out
-        self.xb.copy_(xb); self.yb.copy_(yb)
+        for static, t in zip(self.batch, batch): static.copy_(t)
         self.graph.replay()
         return self.out
-    def _capture(self, xb, yb):
+    def _capture(self, batch):
         "Record one step on static copies of a batch (capturing runs nothing: the replay that follows trains on it)."
-        self.xb, self.yb = xb.clone(), yb.clone()
+        self.batch = [t.clone() for t in batch]
         self.opt.zero_grad(set_to_none=True)   # the gradients are then allocated inside the graph's memory
         self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph): self.out = train_step(self.net, self.opt, self.lossf, self.xb, self.yb)
+        with torch.cuda.graph(self.graph): self.out = self.step(*self.batch)
 
 @contextmanager
 def float32_precision(tf32:bool):
@@ -240,7 +243,8 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         if hist.status != 'running': return hist
     elif folder: folder.mkdir(parents=True, exist_ok=True)
 
-    step = GraphedStep(net, opt, lossf, bs) if graphs else (lambda xb, yb: train_step(net, opt, lossf, xb, yb))
+    step = lambda xb, yb: train_step(net, opt, lossf, xb, yb)
+    if graphs: step = GraphedStep(step, opt, (bs, *data.x_train.shape[1:]))
     nb = n_batches(len(data.x_train), bs)
     with float32_precision(tf32):   # only CUDA reads these flags
         for epoch in range(len(hist.records), len(plan)):
