@@ -55,7 +55,6 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
     "Run the seed's comparison (conv and BN models, its two schedules) and write the table and figures."
     with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoint are in {out}/runs; "
                     "run the same command again to continue."):
-        resolve_device(device)
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force,
                      not no_progress, fast)
         print(md)

@@ -39,15 +39,9 @@ def raw_folder(root:Path) -> Path: return Path(root)/'MNIST'/'raw'
 _FIX = ("Delete it so that mnistbn downloads it again, or point MNISTBN_DATA (or --data) "
         "at a folder holding a good copy in MNIST/raw/.")
 
-def _md5(path:Path) -> str:
-    h = hashlib.md5()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 22), b''): h.update(block)
-    return h.hexdigest()
-
 def check_file(path:Path, # a raw MNIST file, named as in `MNIST_FILES`
-              ) -> None:
-    "Raise `MnistbnError` unless `path` is the genuine, complete MNIST file of that name."
+              ) -> bytes:
+    "The file's contents; `MnistbnError` unless `path` is the genuine, complete MNIST file of that name."
     path = Path(path)
     size, md5, magic, dims = MNIST_FILES[path.name]
     if not path.is_file(): raise MnistbnError(f"{path}: missing. Run with download enabled, or point MNISTBN_DATA at a folder holding MNIST/raw/{path.name}.")
@@ -55,20 +49,23 @@ def check_file(path:Path, # a raw MNIST file, named as in `MNIST_FILES`
     if actual != size:
         what = 'truncated' if actual < size else 'too long'
         raise MnistbnError(f"{path}: {what} ({actual:,} bytes, expected {size:,}). {_FIX}")
-    with open(path, 'rb') as f: header = f.read(4 + 4*len(dims))
-    got_magic, *got_dims = struct.unpack(f'>{1+len(dims)}I', header)
+    data = path.read_bytes()
+    got_magic, *got_dims = struct.unpack_from(f'>{1+len(dims)}I', data)
     if got_magic != magic:
         raise MnistbnError(f"{path}: wrong magic number {got_magic} (expected {magic}); not an IDX file of this kind. {_FIX}")
     if tuple(got_dims) != dims:
         raise MnistbnError(f"{path}: header says dimensions {tuple(got_dims)}, expected {dims}. {_FIX}")
-    if (got := _md5(path)) != md5:
+    if (got := hashlib.md5(data).hexdigest()) != md5:
         raise MnistbnError(f"{path}: checksum mismatch (md5 {got}, expected {md5}); the file is corrupt. {_FIX}")
+    return data
 
-def read_idx(path:Path) -> torch.Tensor:
+def read_idx(path:Path, # a checked IDX file
+             data:bytes|None=None, # its contents, where `check_file` has read them already
+            ) -> torch.Tensor:
     "The uint8 array stored in a checked IDX file, labels as int64."
     path = Path(path)
     _, _, _, dims = MNIST_FILES[path.name]
-    data = bytearray(path.read_bytes())[4 + 4*len(dims):]
+    data = bytearray(path.read_bytes() if data is None else data)[4 + 4*len(dims):]
     t = torch.frombuffer(data, dtype=torch.uint8).reshape(dims)
     if len(dims) == 1:
         if int(t.max()) > 9: raise MnistbnError(f"{path}: holds label {int(t.max())}, outside 0..9. {_FIX}")
@@ -95,12 +92,15 @@ def check_mnist(root:str|Path|None=None, # data root, see `data_root`
                 download:bool=True, # fetch missing files with torchvision
                ) -> Path:
     "The checked raw folder: every file present, complete and genuine, else `MnistbnError`."
+    return _checked_files(root, download)[0]
+
+def _checked_files(root, download) -> tuple[Path, dict]:
+    "The raw folder and `{name: contents}` of its four checked files, downloaded first where missing."
     root = data_root(root)
     raw = raw_folder(root)
     missing = [n for n in MNIST_FILES if not (raw/n).is_file()]
     if missing and download: download_mnist(root)
-    for n in MNIST_FILES: check_file(raw/n)
-    return raw
+    return raw, {n: check_file(raw/n) for n in MNIST_FILES}
 
 # %% ../nbs/00_data.ipynb #f2da094d
 def default_device() -> torch.device:
@@ -164,10 +164,10 @@ def load_mnist(root:str|Path|None=None, # data root (see `data_root`)
                seed:int=0, # picks the subsets
               ) -> MNISTData:
     "Checked MNIST, resident on `device`."
-    raw = check_mnist(root, download)
+    raw, files = _checked_files(root, download)   # each file read once: checked, then parsed
     device = resolve_device(device)
-    xt, yt = read_idx(raw/'train-images-idx3-ubyte'), read_idx(raw/'train-labels-idx1-ubyte')
-    xv, yv = read_idx(raw/'t10k-images-idx3-ubyte'), read_idx(raw/'t10k-labels-idx1-ubyte')
+    xt, yt, xv, yv = (read_idx(raw/n, files[n]) for n in ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
+                                                          't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'))
     mean, std = pixel_stats(xt)
     if (i := _subset(len(xt), n_train, seed, 'train')) is not None: xt, yt = xt[i], yt[i]
     if (i := _subset(len(xv), n_valid, seed, 'valid')) is not None: xv, yv = xv[i], yv[i]

@@ -11,7 +11,7 @@ from torch import nn
 from fastprogress.fastprogress import progress_bar
 from .data import MNISTData, MnistbnError, derive_seed, epoch_order
 from .models import KerasBatchNorm1d, KerasBatchNorm2d
-from .train import GraphedStep, History, LOSSES, check_cuda_only, model_name, record_epoch, run_config, schedule, set_lr
+from .train import GraphedStep, History, LOSSES, adam, check_cuda_only, model_name, record_epoch, run_config, schedule, set_lr
 
 # %% auto #0
 __all__ = ['StackedCNN', 'evaluate_stacked', 'fit_seeds']
@@ -112,8 +112,7 @@ def fit_seeds(make, # `conv_model` or `bn_model`
     check_cuda_only(['graphs'] if graphs else [], device)
     models = [make(data.mean, data.std, seed=s) for s in seeds]
     net = StackedCNN(models).to(device)
-    lr = torch.tensor(plan[0][1], device=device) if graphs else plan[0][1]   # a graph reads the rate from memory
-    opt = torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
+    opt = adam(net.parameters(), plan[0][1], device, fused, graphs)
     fast = ['stacked'] + [k for k, on in (('fused', fused), ('graphs', graphs)) if on]
     hists = [History(run_config(models[0], data, phases, bs, s, lr_switch, loss, fast)) for s in seeds]
     S, n = len(seeds), len(data.x_train)

@@ -17,7 +17,7 @@ from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'LR_SWITCHES', 'CUDA_ONLY', 'FAST_PATHS', 'keras_loss', 'plain_loss', 'train_step', 'evaluate',
            'atomic_write', 'History', 'schedule', 'model_name', 'run_config', 'record_epoch', 'GraphedStep',
-           'float32_precision', 'check_cuda_only', 'set_lr', 'fit', 'fast_paths']
+           'float32_precision', 'check_cuda_only', 'adam', 'set_lr', 'fit', 'fast_paths']
 
 # %% ../nbs/02_train.ipynb #466dee1d
 _EPS = 1e-7
@@ -194,6 +194,11 @@ def check_cuda_only(names, device) -> None:
         if n in CUDA_ONLY and torch.device(device).type != 'cuda':
             raise MnistbnError(f"{n}: a CUDA-only fast path, and the device is {device}. Use a CUDA device or leave {n} out.")
 
+def adam(params, lr:float, device, fused:bool=False, graphs:bool=False) -> torch.optim.Adam:
+    "The seed's Adam; with `graphs`, capturable and with its rate in a device tensor, which a CUDA graph reads."
+    return torch.optim.Adam(params, lr=torch.tensor(lr, device=device) if graphs else lr, betas=(0.9, 0.999), eps=1e-8,
+                            fused=fused or None, capturable=graphs)
+
 def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
     "Set every group's rate; a tensor rate (as a CUDA graph reads it) is filled in place."
     for g in opt.param_groups:
@@ -231,8 +236,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
     config = run_config(model, data, phases, bs, seed, lr_switch, loss,
                         [k for k, on in (('channels_last', channels_last), ('compile', compile), ('fused', fused),
                                          ('graphs', graphs), ('tf32', tf32)) if on])
-    lr = torch.tensor(plan[0][1], device=device) if graphs else plan[0][1]   # a graph reads the rate from memory
-    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
+    opt = adam(model.parameters(), plan[0][1], device, fused, graphs)
     hist = History(config)
     folder = Path(checkpoint) if checkpoint is not None else None
     ckpt = folder/'checkpoint.pt' if folder else None
