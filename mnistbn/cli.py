@@ -50,13 +50,14 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
                     force:store_true=False, # rerun runs that already finished in the output folder
                     fast:str='', # comma-separated fast paths, same math: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) rounds differently
+                    together:store_true=False, # train each configuration's seeds side by side in one network (for GPUs; fast paths fused, graphs, tf32 only)
                     no_progress:store_true=False, # no progress bars or per-epoch lines
                    ):
     "Run the seed's comparison (conv and BN models, its two schedules) and write the table and figures."
     with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoint are in {out}/runs; "
                     "run the same command again to continue."):
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force,
-                     not no_progress, fast)
+                     not no_progress, fast, together)
         print(md)
         print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, {Path(out)/'runs'}/")
 

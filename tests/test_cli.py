@@ -34,6 +34,7 @@ def test_train_bad_arguments(out, args, says):
 @pytest.mark.parametrize('args,says', [
     (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
     (['--device', 'cpu', '--fast', 'tf32'], 'tf32: a CUDA-only fast path'),
+    (['--device', 'cpu', '--together', '--fast', 'fused,channels_last'], 'channels_last: not available with together'),
 ])
 def test_compare_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
