@@ -11,7 +11,8 @@ included), alternating them. Then one full epoch and one validation pass of each
 second and the median ratio, and with `--out` appends the same as a Markdown block with the command and the
 machine. `--seeds N` times N seeds trained together by `fit_seeds` against N separate fits; `--table FAST` times
 the seed's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables and
-figure) through `mnistbn.compare.compare`.
+figure) through `mnistbn.compare.compare`, with `--table_seeds N` seeds per configuration, trained together with
+`--together`. `--no_steps` leaves out the textbook loop.
 """
 import argparse, os, platform, shlex, statistics, sys, tempfile, time
 from pathlib import Path
@@ -49,8 +50,13 @@ def main():
     p.add_argument('--fast', action='append', default=None,
                    help="fit's fast paths for one variant, comma-separated (channels_last, fused, compile, graphs, tf32); "
                         "repeat the flag to time several variants; '' is the plain path (default: one plain variant)")
-    p.add_argument('--seeds', type=int, default=0, help='also time N seeds trained by fit_seeds against N separate fits, both with the last variant\'s fast paths')
+    p.add_argument('--seeds', type=int, action='append', default=[],
+                   help="also time N seeds trained by fit_seeds against N separate fits, both with the last variant's fast paths "
+                        "(fit_seeds takes fused, graphs and tf32 of them); repeat the flag for several N")
+    p.add_argument('--no_steps', action='store_true', help='skip the textbook loop and the timings against it (for --seeds, --table)')
     p.add_argument('--table', default=None, help="also time the seed's four-configuration table with these fast paths")
+    p.add_argument('--table_seeds', type=int, default=1, help='seeds per configuration of that table')
+    p.add_argument('--together', action='store_true', help="train that table's seeds of each configuration together (compare's together)")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -67,10 +73,8 @@ def main():
     if a.out:
         with open(a.out, 'a') as f: f.write('\n' + block)
 
-def run(a, device, variants, speeds) -> list[str]:
-    full = load_mnist(device=device)
-    sub = MNISTData(full.x_train[:a.steps * 64], full.y_train[:a.steps * 64], full.x_valid[:64], full.y_valid[:64], full.mean, full.std)
-    make = MODELS[a.model]
+def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
+    "The textbook loop against each fit variant: ms per step, images per second, median ratio; then a full epoch."
     loader = textbook_loader(True, full.mean, full.std, device=device)
     base_model = textbook_model(make(full.mean, full.std, seed=0)).to(device)
     ours = [make(full.mean, full.std, seed=0) for _ in variants]
@@ -95,22 +99,38 @@ def run(a, device, variants, speeds) -> list[str]:
         lines.append(f"\none full epoch (60,000 images): textbook {te:.2f} s; " +
                      ', '.join(f"{label(v)} {e:.2f} s" for v, e in zip(variants, eps)) + " (fit's validation included); "
                      f"validation pass (10,000 images): textbook {tv:.2f} s, fit's evaluate {ov:.3f} s")
-    if a.seeds:
-        fast = speeds[-1]
-        sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(a.seeds)]
-        stacked = {k: v for k, v in fast.items() if k in ('fused', 'graphs')}   # the fast paths fit_seeds has
-        together = lambda: fit_seeds(make, sub, range(a.seeds), ((1, 1e-3),), progress=False, **stacked)
-        sep(); together()                                   # warm-up
-        ts, tt = timed(sep, device), timed(together, device)
-        lines.append(f"\n{a.seeds} seeds x {a.steps} steps: {a.seeds} separate fits ({variants[-1] or 'plain'}) {ts:.2f} s, "
-                     f"fit_seeds ({','.join(stacked) or 'plain'}) {tt:.2f} s (**{ts / tt:.2f}x**)")
+    return lines
+
+def seeds(a, device, variant, fast, full, sub, make, n:int) -> str:
+    "n separate fits against fit_seeds over the same n seeds (and, with graphs, fit_seeds without them): medians over repeats."
+    stacked = {k: v for k, v in fast.items() if k in ('fused', 'graphs', 'tf32')}   # the fast paths fit_seeds has
+    sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(n)]
+    together = lambda **kw: fit_seeds(make, sub, range(n), ((1, 1e-3),), progress=False, **kw)
+    runs = {f"{n} separate fits ({variant or 'plain'})": sep, f"fit_seeds ({','.join(stacked) or 'plain'})": lambda: together(**stacked)}
+    if stacked.get('graphs'):
+        eager = {k: v for k, v in stacked.items() if k != 'graphs'}
+        runs[f"fit_seeds ({','.join(eager) or 'plain'})"] = lambda: together(**eager)
+    for r in runs.values(): r()                             # warm-up
+    ts = {k: statistics.median(timed(r, device) for _ in range(a.repeats)) for k, r in runs.items()}
+    base = ts[next(iter(ts))]
+    return (f"\n{n} seeds x {a.steps} steps ({a.model} model, median of {a.repeats}): " +
+            ', '.join(f"{k} {t:.2f} s" + (f" (**{base / t:.2f}x**)" if i else '') for i, (k, t) in enumerate(ts.items())))
+
+def run(a, device, variants, speeds) -> list[str]:
+    full = load_mnist(device=device)
+    sub = MNISTData(full.x_train[:a.steps * 64], full.y_train[:a.steps * 64], full.x_valid[:64], full.y_valid[:64], full.mean, full.std)
+    make = MODELS[a.model]
+    lines = [] if a.no_steps else steps(a, device, variants, speeds, full, sub, make)
+    for n in a.seeds: lines.append(seeds(a, device, variants[-1], speeds[-1], full, sub, make, n))
     if a.table is not None:
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
-            compare(d, seeds=(0,), lr_switches=('ignored',), device=device, progress=False, fast=a.table)
+            compare(d, seeds=range(a.table_seeds), lr_switches=('ignored',), device=device, progress=False, fast=a.table,
+                    together=a.together)
             t = time.perf_counter() - t
             md = (Path(d)/'table.md').read_text()
-        lines.append(f"\nthe seed's four-configuration table (4 runs x 9 epochs on all 60,000 images, validation after every "
+        runs = f"4 x {a.table_seeds} runs" + (' (the seeds of each configuration together)' if a.together else '')
+        lines.append(f"\nthe seed's four-configuration table ({runs} of 9 epochs on all 60,000 images, validation after every "
                      f"epoch, table and figure written; fast paths {a.table or 'none'}): **{t:.1f} s**\n\n{md}")
     return lines
 

@@ -86,7 +86,7 @@ SEEDS_FAST = ('fused', 'graphs', 'tf32')   # the fast paths `fit_seeds` has
 
 def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=False, progress:bool=True, fast='',
              together:bool=False) -> dict:
-    "Run (or reuse) every spec; `{spec: History}`. `fast`: fit's fast paths, e.g. 'channels_last,fused'."
+    "Run (or reuse) every spec; `{spec: History}`. `fast`: fit's fast paths, e.g. 'channels_last,fused'; `together`: see above."
     device = resolve_device(device)
     fast = fast_paths(fast, device)
     if together and (other := [k for k in fast if k not in SEEDS_FAST]):
@@ -107,10 +107,11 @@ def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=F
             model = MODELS[s.model](data.mean, data.std, seed=s.seed)
             hists[s] = fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, checkpoint=out/'runs'/s.id,
                            resume=True, progress=progress, **fast)
-            continue
-        for g, h in zip(group, fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch,
-                                         progress=progress, **fast)):
-            (out/'runs'/g.id).mkdir(parents=True, exist_ok=True); h.save(out/'runs'/g.id/'history.json'); hists[g] = h
+        else:
+            trained = fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch,
+                                progress=progress, **fast)
+            for g, h in zip(group, trained):
+                (out/'runs'/g.id).mkdir(parents=True, exist_ok=True); h.save(out/'runs'/g.id/'history.json'); hists[g] = h
     return {s: hists[s] for s in specs}
 
 
