@@ -28,9 +28,9 @@ step "1. nbdev_test --flags '$flags' (all notebooks); beside it 02_train and 03_
 # one torch thread per notebook process, as in CI: 8 nbdev_test workers of 16 threads each on 16 cores ran out
 # of their 150 s in this workplace (2026-11-27)
 export OMP_NUM_THREADS=1
-within 200 nbdev_test --flags "$flags" --timing --n_workers 6 > "$out/nbdev_test.log" 2>&1 &
+within 260 nbdev_test --flags "$flags" --timing --n_workers 7 > "$out/nbdev_test.log" 2>&1 &
 for nb in 02_train 03_seeds; do
-  within 200 python3 benchmarks/run_cells.py nbs/$nb.ipynb cuda slow > "$out/$nb.log" 2>&1
+  within 260 python3 benchmarks/run_cells.py nbs/$nb.ipynb cuda slow > "$out/$nb.log" 2>&1
   echo "$nb exit $?"; sed 's/\x1b\[[0-9;]*m//g' "$out/$nb.log" | tail -25
 done
 wait; unset OMP_NUM_THREADS; echo "nbdev_test done"; sed 's/\x1b\[[0-9;]*m//g' "$out/nbdev_test.log" | tail -25
