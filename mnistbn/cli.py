@@ -54,8 +54,10 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     no_progress:store_true=False, # no progress bars or per-epoch lines
                    ):
     "Run the seed's comparison (conv and BN models, its two schedules) and write the table and figures."
-    with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoint are in {out}/runs; "
-                    "run the same command again to continue."):
+    where = (f"Finished runs are in {out}/runs; run the same command again to continue (a group of seeds "
+             "trained together starts over)." if together else
+             f"Finished runs and the latest checkpoint are in {out}/runs; run the same command again to continue.")
+    with cli_errors('mnistbn_compare', where):
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force,
                      not no_progress, fast, together)
         print(md)
