@@ -6,8 +6,8 @@
 #  3. the seed's four-configuration table with 10 seeds each, the seeds of a configuration trained together;
 #  4. with the time left, the full grid (both switches, 10 seeds, together), then the textbook-loop benchmark again.
 #   MNISTBN_DATA=... bash benchmarks/gpu.sh OUT [SECONDS]
-# mnistbn, nbdev and their requirements must be importable. Results land in OUT: bench.md (append to
-# benchmarks/RESULTS.md), *.log, grid.tar.gz (the grid's folder: table, figure, histories).
+# mnistbn, nbdev and their requirements must be importable. Results land in OUT (seven files): bench.md (append to
+# benchmarks/RESULTS.md), bench.log, nbdev_test.log, 02_train.log, 03_seeds.log, grid.log, grid.tar.gz (the grid's folder).
 # For a dry run of the plumbing on a CPU: DEVICE=cpu BEST=fused TOGETHER=fused STEPS=3 FLAGS= bash benchmarks/gpu.sh OUT 60
 set -u
 out=$(realpath "${1:?give an output folder}"); budget=${2:-420}; start=$SECONDS; mkdir -p "$out"
@@ -37,13 +37,13 @@ wait; unset OMP_NUM_THREADS; echo "nbdev_test done"; sed 's/\x1b\[[0-9;]*m//g' "
 
 step "2. fit_seeds against separate fits ($best)"
 within 90 python3 benchmarks/bench.py --device $dev --steps $steps --repeats 3 --no_steps --fast $best \
-  --seeds 8 --seeds 16 --out "$out/bench.md" > "$out/bench_seeds.log" 2>&1
-echo "exit $?"; tail -6 "$out/bench_seeds.log"
+  --seeds 8 --seeds 16 --out "$out/bench.md" >> "$out/bench.log" 2>&1
+echo "exit $?"; tail -6 "$out/bench.log"
 
 step "3. the seed's table, 10 seeds per configuration trained together ($together)"
 within 150 python3 benchmarks/bench.py --device $dev --no_steps --table $together --table_seeds 10 --together \
-  --out "$out/bench.md" > "$out/bench_table.log" 2>&1
-echo "exit $?"; tail -16 "$out/bench_table.log"
+  --out "$out/bench.md" >> "$out/bench.log" 2>&1
+echo "exit $?"; tail -16 "$out/bench.log"
 
 t=$(( $(left) - 100 ))
 if [ $t -gt 30 ]; then
@@ -57,7 +57,7 @@ fi
 if [ $(left) -gt 70 ]; then
   step "4b. the textbook loop against fit (conv model), the same card and session"
   within 90 python3 benchmarks/bench.py --device $dev --steps $steps --repeats 3 --fast '' --fast $best \
-    --out "$out/bench.md" > "$out/bench_conv.log" 2>&1
-  echo "exit $?"; tail -12 "$out/bench_conv.log"
+    --out "$out/bench.md" >> "$out/bench.log" 2>&1
+  echo "exit $?"; tail -12 "$out/bench.log"
 fi
 step done

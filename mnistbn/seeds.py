@@ -11,8 +11,8 @@ from torch import nn
 from fastprogress.fastprogress import progress_bar
 from .data import MNISTData, MnistbnError, derive_seed, epoch_order
 from .models import KerasBatchNorm1d, KerasBatchNorm2d
-from .train import (GraphedStep, History, LOSSES, adam, check_cuda_only, float32_precision, model_name, record_epoch,
-                           run_config, schedule, set_lr)
+from .train import (GraphedStep, History, LOSSES, adam, check_cuda_only, float32_precision, model_name,
+    record_epoch, run_config, schedule, set_lr)
 
 # %% auto #0
 __all__ = ['StackedCNN', 'evaluate_stacked', 'fit_seeds']
