@@ -22,7 +22,7 @@ from baseline import textbook_loader, textbook_model, textbook_train, textbook_e
 from mnistbn.data import MNISTData, load_mnist, resolve_device
 from mnistbn.models import MODELS
 from mnistbn.train import evaluate, fast_paths, fit, float32_precision
-from mnistbn.seeds import fit_seeds
+from mnistbn.seeds import SEEDS_FAST, fit_seeds
 from mnistbn.compare import compare
 
 def sync(device):
@@ -103,7 +103,7 @@ def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
 
 def seeds(a, device, variant, fast, full, sub, make, n:int) -> str:
     "n separate fits against fit_seeds over the same n seeds (and, with graphs, fit_seeds without them): medians over repeats."
-    stacked = {k: v for k, v in fast.items() if k in ('fused', 'graphs', 'tf32')}   # the fast paths fit_seeds has
+    stacked = {k: v for k, v in fast.items() if k in SEEDS_FAST}
     sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(n)]
     together = lambda **kw: fit_seeds(make, sub, range(n), ((1, 1e-3),), progress=False, **kw)
     runs = {f"{n} separate fits ({variant or 'plain'})": sep, f"fit_seeds ({','.join(stacked) or 'plain'})": lambda: together(**stacked)}

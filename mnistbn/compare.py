@@ -11,11 +11,11 @@ import torch
 from .data import MnistbnError, load_mnist, resolve_device
 from .models import MODELS
 from .train import History, LR_SWITCHES, METRICS, atomic_write, fast_paths, fit
-from .seeds import fit_seeds
+from .seeds import SEEDS_FAST, fit_seeds
 
 # %% auto #0
-__all__ = ['SEED_TABLE', 'QUICK', 'FULL', 'SEEDS_FAST', 'RunSpec', 'grid', 'writable_folder', 'finished', 'run_grid', 'summarize',
-           'table_md', 'table_csv', 'plot_curves', 'compare']
+__all__ = ['SEED_TABLE', 'QUICK', 'FULL', 'RunSpec', 'grid', 'writable_folder', 'finished', 'run_grid', 'summarize', 'table_md',
+           'table_csv', 'plot_curves', 'compare']
 
 # %% ../nbs/04_compare.ipynb #3622b69b
 SEED_TABLE = [  # the seed's rows, in its order: model, first lr, label, final-epoch metrics (Keras 1.2.2)
@@ -81,8 +81,6 @@ def _groups(specs:list[RunSpec], out:Path, together:bool) -> list[list[RunSpec]]
     for s in specs:
         if s not in resumed: fresh.setdefault((s.model, s.lr, s.lr_switch, s.quick), []).append(s)
     return [[s] for s in resumed] + list(fresh.values())
-
-SEEDS_FAST = ('fused', 'graphs', 'tf32')   # the fast paths `fit_seeds` has
 
 def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=False, progress:bool=True, fast='',
              together:bool=False) -> dict:

@@ -15,7 +15,7 @@ from .train import (GraphedStep, History, LOSSES, adam, check_cuda_only, float32
     record_epoch, run_config, schedule, set_lr)
 
 # %% auto #0
-__all__ = ['StackedCNN', 'evaluate_stacked', 'fit_seeds']
+__all__ = ['SEEDS_FAST', 'StackedCNN', 'evaluate_stacked', 'fit_seeds']
 
 # %% ../nbs/03_seeds.ipynb #3483f62a
 class StackedCNN(nn.Module):
@@ -77,6 +77,8 @@ class StackedCNN(nn.Module):
         return out
 
 # %% ../nbs/03_seeds.ipynb #7c6a9185
+SEEDS_FAST = ('fused', 'graphs', 'tf32')   # the fast paths `fit_seeds` has, of `fit`'s
+
 def _dropout_masks(gens, N, device):
     "One (N, 512) dropout multiplier per copy, drawn as CPU `F.dropout(p=0.5)` draws it: bernoulli(0.5), then / 0.5."
     return torch.stack([torch.empty(N, 512, device=device).bernoulli_(0.5, generator=g) for g in gens]) / 0.5

@@ -226,16 +226,16 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
     if int(bs) != bs or bs < 1: raise MnistbnError(f"bs={bs}: the batch size must be a whole number, at least 1.")
     plan, lossf = schedule(phases, lr_switch), LOSSES[loss]
     device = data.x_train.device
-    check_cuda_only([n for n, on in (('graphs', graphs), ('tf32', tf32)) if on], device)
+    fast = [k for k, on in (('channels_last', channels_last), ('compile', compile), ('fused', fused), ('graphs', graphs),
+                            ('tf32', tf32)) if on]
+    check_cuda_only(fast, device)
     model.to(device)
     if channels_last: model.to(memory_format=torch.channels_last)
     if compile:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
         import torch._inductor.config as inductor_config
         inductor_config.fallback_random = True
     net = torch.compile(model) if compile else model   # shares its parameters with `model`
-    config = run_config(model, data, phases, bs, seed, lr_switch, loss,
-                        [k for k, on in (('channels_last', channels_last), ('compile', compile), ('fused', fused),
-                                         ('graphs', graphs), ('tf32', tf32)) if on])
+    config = run_config(model, data, phases, bs, seed, lr_switch, loss, fast)
     opt = adam(model.parameters(), plan[0][1], device, fused, graphs)
     hist = History(config)
     folder = Path(checkpoint) if checkpoint is not None else None
