@@ -112,7 +112,6 @@ def run_grid(specs:list[RunSpec], out:Path, root=None, device=None, force:bool=F
                 (out/'runs'/g.id).mkdir(parents=True, exist_ok=True); h.save(out/'runs'/g.id/'history.json'); hists[g] = h
     return {s: hists[s] for s in specs}
 
-
 # %% ../nbs/04_compare.ipynb #1226843b
 def summarize(hists:dict) -> list[dict]:
     "One row per (seed-table row, lr_switch) present in `hists`, in the seed's order."

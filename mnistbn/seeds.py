@@ -113,7 +113,7 @@ def fit_seeds(make, # `conv_model` or `bn_model`
     if not seeds or len(set(seeds)) != len(seeds): raise MnistbnError(f"seeds={seeds}: give distinct seeds, at least one.")
     if loss not in LOSSES: raise MnistbnError(f"loss={loss!r}: choose one of {', '.join(LOSSES)}.")
     plan, lossf, device = schedule(phases, lr_switch), LOSSES[loss], data.x_train.device
-    fast = [k for k, on in (('fused', fused), ('graphs', graphs), ('tf32', tf32)) if on]
+    fast = [k for k, on in zip(SEEDS_FAST, (fused, graphs, tf32)) if on]
     check_cuda_only(fast, device)
     models = [make(data.mean, data.std, seed=s) for s in seeds]
     net = StackedCNN(models).to(device)
