@@ -10,7 +10,7 @@ variant (one epoch over a subset of exactly that many batches, its end-of-epoch 
 included), alternating them. Then one full epoch and one validation pass of each. Prints ms per step, images per
 second and the median ratio, and with `--out` appends the same as a Markdown block with the command and the
 machine. `--seeds N` times N seeds trained together by `fit_seeds` against N separate fits; `--table FAST` times
-the seed's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables and
+the original's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables and
 figure) through `mnistbn.compare.compare`, with `--table_seeds N` seeds per configuration, trained together with
 `--together`. `--no_steps` leaves out the textbook loop.
 """
@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from baseline import textbook_loader, textbook_model, textbook_train, textbook_evaluate
 from mnistbn.data import MNISTData, load_mnist, resolve_device
 from mnistbn.models import MODELS
-from mnistbn.train import evaluate, fast_paths, fit, float32_precision
+from mnistbn.fast import fast_paths, float32_precision
+from mnistbn.train import evaluate, fit
 from mnistbn.seeds import SEEDS_FAST, fit_seeds
 from mnistbn.compare import compare
 
@@ -54,7 +55,7 @@ def main():
                    help="also time N seeds trained by fit_seeds against N separate fits, both with the last variant's fast paths "
                         "(fit_seeds takes fused, graphs and tf32 of them); repeat the flag for several N")
     p.add_argument('--no_steps', action='store_true', help='skip the textbook loop and the timings against it (for --seeds, --table)')
-    p.add_argument('--table', default=None, help="also time the seed's four-configuration table with these fast paths")
+    p.add_argument('--table', default=None, help="also time the original's four-configuration table with these fast paths")
     p.add_argument('--table_seeds', type=int, default=1, help='seeds per configuration of that table')
     p.add_argument('--together', action='store_true', help="train that table's seeds of each configuration together (compare's together)")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
@@ -130,7 +131,7 @@ def run(a, device, variants, speeds) -> list[str]:
             t = time.perf_counter() - t
             md = (Path(d)/'table.md').read_text()
         runs = f"4 x {a.table_seeds} runs" + (' (the seeds of each configuration together)' if a.together else '')
-        lines.append(f"\nthe seed's four-configuration table ({runs} of 9 epochs on all 60,000 images, validation after every "
+        lines.append(f"\nthe original's four-configuration table ({runs} of 9 epochs on all 60,000 images, validation after every "
                      f"epoch, table and figure written; fast paths {a.table or 'none'}): **{t:.1f} s**\n\n{md}")
     return lines
 

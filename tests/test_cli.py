@@ -2,8 +2,9 @@
 import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
+from mnistbn.data import check_mnist
 
-DATA = Path(os.environ.get('MNISTBN_DATA', Path(__file__).resolve().parents[2]/'shared'/'data'))
+DATA = check_mnist().parents[1].resolve()   # $MNISTBN_DATA, else the default cache, where MNIST is downloaded if missing
 ENV = {**os.environ, 'MNISTBN_DATA': str(DATA), 'MPLBACKEND': 'Agg', 'PYTHONUNBUFFERED': '1'}
 
 def run(*args, timeout=600, **kw):
@@ -52,6 +53,13 @@ def test_corrupt_data(tmp_path, out, prog):
     one_line_error(run(prog, '--out', str(out), '--data', str(tmp_path/'data'), '--quick', '--device', 'cpu'),
                    'train-labels-idx1-ubyte', 'checksum mismatch')
 
+def test_compare_checks_data_before_making_its_folder(tmp_path):
+    raw = tmp_path/'data'/'MNIST'/'raw'; shutil.copytree(DATA/'MNIST'/'raw', raw)
+    (raw/'t10k-images-idx3-ubyte').write_bytes(b'')
+    one_line_error(run('mnistbn_compare', '--out', str(tmp_path/'new'), '--data', str(tmp_path/'data'), '--quick', '--device', 'cpu'),
+                   't10k-images-idx3-ubyte', 'truncated')
+    assert not (tmp_path/'new').exists()
+
 def test_missing_data_without_network(tmp_path, out):
     "A missing file with no network: torchvision's download fails and the message says what to do."
     env = {**ENV, 'MNISTBN_DATA': str(tmp_path/'nothing'), 'http_proxy': 'http://127.0.0.1:9', 'https_proxy': 'http://127.0.0.1:9',
@@ -82,10 +90,21 @@ def test_train_end_to_end_interrupt_and_resume(tmp_path):
     assert h['records'][:len(done['records'])] == done['records']
     assert (o/'history.csv').read_text().count('\n') == 5
 
+def test_log_file_gets_one_line_per_epoch(tmp_path):
+    "Written to a file, progress is a line per epoch: no bar redrawn with carriage returns."
+    with open(tmp_path/'log.txt', 'w') as log:
+        r = subprocess.run(['mnistbn_train', '--out', str(tmp_path/'run'), '--quick', '--epochs2', '2', '--device', 'cpu'],
+                           stdout=log, stderr=subprocess.STDOUT, env=ENV, timeout=600)
+    text = (tmp_path/'log.txt').read_text()
+    assert r.returncode == 0, text
+    assert '\r' not in text and '\x1b' not in text, text[:500]
+    assert [l.split(' (')[0] for l in text.splitlines() if l.startswith('Epoch ')] == ['Epoch 1/3', 'Epoch 2/3', 'Epoch 3/3'], text
+    assert len(text) < 2000, text
+
 def test_compare_quick_end_to_end(tmp_path):
     o = tmp_path/'cmp'
     r = run('mnistbn_compare', '--out', str(o), '--quick', '--lr_switch', 'ignored', '--device', 'cpu', '--no_progress')
     assert r.returncode == 0, r.stderr
-    assert 'QUICK MODE' in r.stdout and "seed's table" in r.stdout
+    assert 'QUICK MODE' in r.stdout and 'original (Keras 1.2.2)' in r.stdout
     assert {p.name for p in o.iterdir()} == {'table.md', 'table.csv', 'curves.png', 'runs'}
     assert len(list((o/'runs').glob('*/history.json'))) == 4

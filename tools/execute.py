@@ -1,0 +1,54 @@
+"""Run notebooks and save their cells' outputs into them, so that they read as documentation.
+
+    MNISTBN_DATA=/abs/path/data OMP_NUM_THREADS=1 python tools/execute.py nbs/*.ipynb [--flags slow]
+
+Cells run as `nbdev_test` runs them, from the notebook's folder; a cell flagged `#| slow` or `#| cuda` runs only
+when `--flags` names that flag, and otherwise keeps the output it had. Progress-bar displays are dropped, and an
+output that names a path of this machine (a temporary folder, the home folder, the checkout) stops the run, since a
+reader's machine has none of them. Then `nbdev_clean` normalises the notebooks."""
+import argparse, os, re, subprocess, sys, tempfile
+from pathlib import Path
+from execnb.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+from fastcore.xtras import working_directory
+
+FLAGGED = ('slow', 'cuda')
+
+def flags(cell) -> set:
+    "The test flags among a cell's `#|` directives."
+    lines = [l for l in cell.source.splitlines() if l.startswith('#|')]
+    return {w for l in lines for w in l[2:].split() if w in FLAGGED}
+
+def noise(out) -> bool:
+    "A progress bar's display (fastprogress' HTML, or an empty update of it)."
+    html = ''.join(out.get('data', {}).get('text/html', ''))
+    return out.get('output_type') == 'display_data' and ('<progress' in html or html.strip() in ('', '<div></div>'))
+
+def machine_paths():
+    here = str(Path.cwd().resolve())
+    return [p for p in {tempfile.gettempdir(), str(Path.home()), here, str(Path(here).parent)} if p not in ('/', '')]
+
+def run(path:Path, run_flags:set) -> None:
+    nb = read_nb(path)
+    keep = {id(c): c.get('outputs', []) for c in nb.cells}
+    skip = lambda c: c.cell_type != 'code' or bool(flags(c) - run_flags)
+    shell = CaptureShell(path)
+    with working_directory(path.parent): shell.run_all(nb, exc_stop=True, preproc=skip)
+    bad = []
+    for c in nb.cells:
+        if c.cell_type != 'code': continue
+        if skip(c): c['outputs'] = keep[id(c)]; continue
+        c['outputs'] = [o for o in c.get('outputs', []) if not noise(o)]
+        text = repr(c['outputs'])
+        bad += [(c.source.splitlines()[0], p) for p in machine_paths() if p in text]
+    if bad: sys.exit(f"{path}: outputs name paths of this machine: {bad}")
+    write_nb(nb, path)
+    print(f"{path}: {sum(bool(c.get('outputs')) for c in nb.cells if c.cell_type == 'code')} cells with outputs")
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('notebooks', nargs='+', type=Path)
+    p.add_argument('--flags', default='', help='test flags whose cells run too, e.g. "slow"')
+    a = p.parse_args()
+    for nb in a.notebooks: run(nb.resolve(), set(a.flags.split()))
+    subprocess.run(['nbdev_clean'], check=True)
