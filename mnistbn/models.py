@@ -102,7 +102,9 @@ def summary(model:nn.Sequential, # `conv_model()` or `bn_model()`
         for i, layer in enumerate(model):
             x = layer(x)
             name = type(layer).__name__
-            if isinstance(layer, nn.ReLU): rows[-1][0] += ' + relu'; continue
+            if isinstance(layer, nn.ReLU):   # folded into the layer before, as Keras' activation='relu'
+                rows[-1][0] += ' + relu'
+                continue
             rows.append([f"{i} {_KERAS_NAMES.get(name, name)} ({name})", str((None, *x.shape[1:])), sum(param_counts(layer))])
     model.train(was_training)
     trainable, fixed = param_counts(model)

@@ -3,10 +3,11 @@
     MNISTBN_DATA=/abs/path/data OMP_NUM_THREADS=1 python tools/execute.py nbs/*.ipynb [--flags slow]
 
 Cells run as `nbdev_test` runs them, from the notebook's folder; a cell flagged `#| slow` or `#| cuda` runs only
-when `--flags` names that flag, and otherwise keeps the output it had. Progress-bar displays are dropped, and an
+when `--flags` names that flag, and otherwise keeps the output it had (`--only_flagged`: only the flagged cells'
+outputs are saved, as a GPU run of the `cuda` cells wants). Progress-bar displays and torch's log lines on stderr are dropped, and an
 output that names a path of this machine (a temporary folder, the home folder, the checkout) stops the run, since a
 reader's machine has none of them. Then `nbdev_clean` normalises the notebooks."""
-import argparse, os, re, subprocess, sys, tempfile
+import argparse, re, subprocess, sys, tempfile
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
@@ -20,15 +21,18 @@ def flags(cell) -> set:
     return {w for l in lines for w in l[2:].split() if w in FLAGGED}
 
 def noise(out) -> bool:
-    "A progress bar's display (fastprogress' HTML, or an empty update of it)."
-    html = ''.join(out.get('data', {}).get('text/html', ''))
-    return out.get('output_type') == 'display_data' and ('<progress' in html or html.strip() in ('', '<div></div>'))
+    "A progress bar's display (fastprogress' HTML, or an empty update of it), or a library's log line on stderr."
+    data = out.get('data', {})
+    html = ''.join(data.get('text/html', ''))
+    if out.get('output_type') == 'display_data' and 'text/html' in data and ('<progress' in html or html.strip() in ('', '<div></div>')):
+        return True
+    return out.get('name') == 'stderr' and all(re.match(r'[WI]\d{4} ', l) for l in ''.join(out['text']).splitlines())
 
 def machine_paths():
     here = str(Path.cwd().resolve())
     return [p for p in {tempfile.gettempdir(), str(Path.home()), here, str(Path(here).parent)} if p not in ('/', '')]
 
-def run(path:Path, run_flags:set) -> None:
+def run(path:Path, run_flags:set, only_flagged:bool=False) -> None:
     nb = read_nb(path)
     keep = {id(c): c.get('outputs', []) for c in nb.cells}
     skip = lambda c: c.cell_type != 'code' or bool(flags(c) - run_flags)
@@ -37,7 +41,9 @@ def run(path:Path, run_flags:set) -> None:
     bad = []
     for c in nb.cells:
         if c.cell_type != 'code': continue
-        if skip(c): c['outputs'] = keep[id(c)]; continue
+        if skip(c) or (only_flagged and not flags(c)):
+            c['outputs'] = keep[id(c)]
+            continue
         c['outputs'] = [o for o in c.get('outputs', []) if not noise(o)]
         text = repr(c['outputs'])
         bad += [(c.source.splitlines()[0], p) for p in machine_paths() if p in text]
@@ -49,6 +55,9 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('notebooks', nargs='+', type=Path)
     p.add_argument('--flags', default='', help='test flags whose cells run too, e.g. "slow"')
+    p.add_argument('--only_flagged', action='store_true',
+                   help="save only the outputs of the cells carrying one of --flags (a GPU's cuda cells), keep the others' as they were")
+    p.add_argument('--no_clean', action='store_true', help='leave out nbdev_clean (when several runs share the folder)')
     a = p.parse_args()
-    for nb in a.notebooks: run(nb.resolve(), set(a.flags.split()))
-    subprocess.run(['nbdev_clean'], check=True)
+    for nb in a.notebooks: run(nb.resolve(), set(a.flags.split()), a.only_flagged)
+    if not a.no_clean: subprocess.run(['nbdev_clean'], check=True)
