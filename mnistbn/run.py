@@ -307,9 +307,10 @@ def run_specs(specs:list[RunSpec], # the runs
     done = {} if force else {s: finished(out/'runs'/s.id) for s in specs}
     todo = [s for s in specs if done.get(s) is None]
     if not todo: return done
-    if executor == 'local' or not (address or os.environ.get('RAY_ADDRESS')): check_mnist(root)   # bad data stops the job here
     groups = _groups(todo, out, together)
     workers = min(workers, len(groups))   # no more processes than there is work for
+    if executor == 'local' and workers == 1: _data(root, device, todo[0].quick)   # checked here, and kept for the runs
+    elif executor == 'local' or not (address or os.environ.get('RAY_ADDRESS')): check_mnist(root)   # bad data stops the job here
     threads = threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 or executor == 'ray' else None)
     ray = _ray(address, workers * threads) if executor == 'ray' else None
     writable_folder(out)

@@ -196,8 +196,10 @@ def run_epochs(hists:list[History], # one per model trained together, all at the
         if all(h.status != 'running' for h in hists): break
         phase, lr = plan[epoch]
         set_lr(opt, lr)
-        start, tot = time.perf_counter(), 0
-        for batch in bar(epoch_batches(epoch), n_batches(n, bs), progress): tot = tot + step(*batch)
+        start, tot = time.perf_counter(), None
+        for batch in bar(epoch_batches(epoch), n_batches(n, bs), progress):
+            out = step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
+            tot = out.clone() if tot is None else tot.add_(out)
         sums, vals = tot.view(len(hists), 2).tolist(), evaluate().view(len(hists), -1).tolist()
         seconds = round(time.perf_counter() - start, 3)
         for h, (loss, correct), v in zip(hists, sums, vals):
