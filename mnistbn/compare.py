@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from .data import MnistbnError
 from .train import History, LR_SWITCHES, METRICS, atomic_write
-from .run import QUICK, RunSpec, finished, run_specs
+from .run import QUICK, RunSpec, run_specs
 
 # %% auto #0
 __all__ = ['ORIGINAL_TABLE', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'plot_curves', 'compare']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_run.ipynb #fd82b2df
 from __future__ import annotations
-import fcntl, json, os, shutil, socket, sys, time
+import fcntl, os, shutil, socket, sys, time
 import multiprocessing as mp
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool

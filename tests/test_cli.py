@@ -1,6 +1,5 @@
 "The installed console scripts, end to end from a subprocess, as a user runs them."
-import json, os, shutil, signal, subprocess, sys, time
-from pathlib import Path
+import json, os, shutil, signal, subprocess, time
 import pytest
 from mnistbn.data import check_mnist
 

@@ -1,7 +1,6 @@
 """The executors end to end: the same Histories from a serial run, the local pool and Ray; a killed worker's run resumed;
 two drivers on one folder; the Ray executor's errors."""
-import json, os, signal, subprocess, sys, time
-from pathlib import Path
+import json, os, signal, subprocess, time
 import pytest
 from mnistbn.data import check_mnist
 from mnistbn.run import RunSpec, run_specs
