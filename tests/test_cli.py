@@ -1,18 +1,11 @@
 "The installed console scripts, end to end from a subprocess, as a user runs them."
-import json, os, shutil, signal, subprocess, time
+import json, shutil, signal, subprocess, time
 import pytest
-from mnistbn.data import check_mnist
+from helpers import DATA, ENV, one_line_error
 
-DATA = check_mnist().parents[1].resolve()   # $MNISTBN_DATA, else the default cache, where MNIST is downloaded if missing
-ENV = {**os.environ, 'MNISTBN_DATA': str(DATA), 'MPLBACKEND': 'Agg', 'PYTHONUNBUFFERED': '1'}
 
 def run(*args, timeout=600, **kw):
     return subprocess.run(list(args), capture_output=True, text=True, env=ENV, timeout=timeout, **kw)
-
-def one_line_error(r, *says):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    assert 'Traceback' not in r.stderr and r.stderr.strip().count('\n') == 0, r.stderr
-    for s in says: assert s in r.stderr, r.stderr
 
 @pytest.fixture
 def out(tmp_path):

@@ -2,11 +2,9 @@
 two drivers on one folder; the Ray executor's errors."""
 import json, os, signal, subprocess, time
 import pytest
-from mnistbn.data import check_mnist
+from helpers import ENV, one_line_error
 from mnistbn.run import RunSpec, run_specs
 
-DATA = check_mnist().parents[1].resolve()   # $MNISTBN_DATA, else the default cache, where MNIST is downloaded if missing
-ENV = {**os.environ, 'MNISTBN_DATA': str(DATA), 'MPLBACKEND': 'Agg', 'PYTHONUNBUFFERED': '1'}
 SPECS = [RunSpec(m, 1e-3, 'ignored', s, quick=True) for m in ('conv', 'bn') for s in (0, 1)]
 QUICK = ['mnistbn_compare', '--quick', '--lr_switch', 'ignored', '--device', 'cpu', '--threads', '1']
 
@@ -50,11 +48,6 @@ def test_two_drivers_never_train_a_run_twice(tmp_path):
     assert sum(o.count('Epoch 1/2') for o, _ in outs) == len(SPECS), outs   # each run's first epoch printed once: trained once
     tables = [o[o.index('| |'):o.index('Written')] for o, _ in outs]
     assert tables[0] == tables[1]
-
-def one_line_error(r, *says):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    assert 'Traceback' not in r.stderr and r.stderr.strip().count('\n') == 0, r.stderr
-    for s in says: assert s in r.stderr, r.stderr
 
 @pytest.mark.parametrize('args,says', [(['--workers', '0'], '--workers 0'), (['--workers', 'many'], '--workers many'),
                                        (['--threads', '-1'], '--threads -1'), (['--executor', 'slurm'], "executor 'slurm'")])
