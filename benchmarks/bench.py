@@ -1,7 +1,8 @@
 """Time mnistbn's training loop against the textbook PyTorch loop, side by side in one process.
 
     python benchmarks/bench.py --device cpu --out benchmarks/RESULTS.md
-    python benchmarks/bench.py --device cuda --fast '' --fast channels_last,fused,graphs --seeds 8 --table channels_last,fused,graphs
+    python benchmarks/bench.py --device cpu --fast none --fast default --out benchmarks/RESULTS.md
+    python benchmarks/bench.py --device cuda --fast none --fast default --seeds 8 --table default
 
 Both loops train the same model with the same Adam, loss and batch size on the same device, in the same float32
 arithmetic (on CUDA both with TF32 off, unless a variant asks for `tf32`, and then both with it on). After a
@@ -40,7 +41,9 @@ def machine(device) -> str:
     except (OSError, StopIteration): pass
     return f"{cpu}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
 
-def label(fast:str) -> str: return 'mnistbn fit' + (f" ({fast})" if fast else '')
+def label(fast:str, on:dict) -> str:
+    names = ','.join(k for k, v in on.items() if v) or 'plain'
+    return f"mnistbn fit ({'default: ' if fast == 'default' else ''}{names})"
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -49,8 +52,8 @@ def main():
     p.add_argument('--threads', type=int, default=None, help='torch intra-op threads (default: torch default)')
     p.add_argument('--no_epoch', action='store_true', help='skip the full-epoch and validation timings')
     p.add_argument('--fast', action='append', default=None,
-                   help="fit's fast paths for one variant, comma-separated (channels_last, fused, compile, graphs, tf32); "
-                        "repeat the flag to time several variants; '' is the plain path (default: one plain variant)")
+                   help="fit's fast paths for one variant: default (the device's), none (the plain path) or names, comma-separated "
+                        "(channels_last, fused, compile, graphs, tf32, bf16); repeat the flag to time several variants (default: none)")
     p.add_argument('--seeds', type=int, action='append', default=[],
                    help="also time N seeds trained by fit_seeds against N separate fits, both with the last variant's fast paths "
                         "(fit_seeds takes fused, graphs and tf32 of them); repeat the flag for several N")
@@ -62,10 +65,10 @@ def main():
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     device = resolve_device(a.device)
-    variants = a.fast if a.fast is not None else ['']
-    speeds = [fast_paths(v) for v in variants]
-    tf32 = any('tf32' in s for s in speeds)
-    if tf32 and not all('tf32' in s for s in speeds): sys.exit("bench.py: give tf32 to every variant or to none, so that all loops do the same arithmetic.")
+    variants = a.fast if a.fast is not None else ['none']
+    speeds = [fast_paths(v, device) for v in variants]
+    tf32 = any(s['tf32'] for s in speeds)
+    if tf32 and not all(s['tf32'] for s in speeds): sys.exit("bench.py: give tf32 to every variant or to none, so that all loops do the same arithmetic.")
     with float32_precision(tf32):   # the textbook loop gets the arithmetic the fit variants get
         lines = run(a, device, variants, speeds)
     cmd = 'python ' + shlex.join(sys.argv)
@@ -88,9 +91,9 @@ def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
         for t, r in zip(to, runs): t.append(timed(r, device) / a.steps)
     lines = ["| loop | ms/step | images/s | speed-up |", "|---|---|---|---|"]
     lines.append(f"| textbook loop | {statistics.median(tb) * 1000:.2f} | {64 / statistics.median(tb):,.0f} | 1.00x |")
-    for v, t in zip(variants, to):
+    for v, s, t in zip(variants, speeds, to):
         ratio = statistics.median(b / o for b, o in zip(tb, t))
-        lines.append(f"| {label(v)} | {statistics.median(t) * 1000:.2f} | {64 / statistics.median(t):,.0f} | **{ratio:.2f}x** |")
+        lines.append(f"| {label(v, s)} | {statistics.median(t) * 1000:.2f} | {64 / statistics.median(t):,.0f} | **{ratio:.2f}x** |")
     lines.append(f"\nspeed-up: median over {a.repeats} repeats of {a.steps} steps of the ratio to the textbook loop ({a.model} model)")
     if not a.no_epoch:
         te = timed(lambda: textbook_train(base_model, loader, device), device)
@@ -98,7 +101,7 @@ def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
         eps = [fit(m, full, ((1, 1e-3),), progress=False, **s).records[0]['seconds'] for m, s in zip(ours, speeds)]
         ov = timed(lambda: evaluate(ours[-1], full.x_valid, full.y_valid), device)
         lines.append(f"\none full epoch (60,000 images): textbook {te:.2f} s; " +
-                     ', '.join(f"{label(v)} {e:.2f} s" for v, e in zip(variants, eps)) + " (fit's validation included); "
+                     ', '.join(f"{label(v, s)} {e:.2f} s" for v, s, e in zip(variants, speeds, eps)) + " (fit's validation included); "
                      f"validation pass (10,000 images): textbook {tv:.2f} s, fit's evaluate {ov:.3f} s")
     return lines
 
@@ -107,10 +110,11 @@ def seeds(a, device, variant, fast, full, sub, make, n:int) -> str:
     stacked = {k: v for k, v in fast.items() if k in SEEDS_FAST}
     sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(n)]
     together = lambda **kw: fit_seeds(make, sub, range(n), ((1, 1e-3),), progress=False, **kw)
-    runs = {f"{n} separate fits ({variant or 'plain'})": sep, f"fit_seeds ({','.join(stacked) or 'plain'})": lambda: together(**stacked)}
+    on = lambda d: ','.join(k for k, v in d.items() if v) or 'plain'
+    runs = {f"{n} separate fits ({on(fast)})": sep, f"fit_seeds ({on(stacked)})": lambda: together(**stacked)}
     if stacked.get('graphs'):
-        eager = {k: v for k, v in stacked.items() if k != 'graphs'}
-        runs[f"fit_seeds ({','.join(eager) or 'plain'})"] = lambda: together(**eager)
+        eager = {**stacked, 'graphs': False}
+        runs[f"fit_seeds ({on(eager)})"] = lambda: together(**eager)
     for r in runs.values(): r()                             # warm-up
     ts = {k: statistics.median(timed(r, device) for _ in range(a.repeats)) for k, r in runs.items()}
     base = ts[next(iter(ts))]

@@ -50,8 +50,8 @@ echo "cells exit $?"; tail -5 "$out/cells.log"; cp /tmp/cells/*.ipynb "$out/"
 wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"
 
 step "2. benchmark"
-within 150 python3 benchmarks/bench.py --device $dev --steps 200 --repeats 3 --fast '' --fast channels_last,fused,graphs \
-  --seeds 8 --table channels_last,fused,graphs --out "$out/bench.md" > "$out/bench.log" 2>&1
+within 150 python3 benchmarks/bench.py --device $dev --steps 200 --repeats 3 --fast none --fast default \
+  --seeds 8 --table default --out "$out/bench.md" > "$out/bench.log" 2>&1
 echo "exit $?"; tail -25 "$out/bench.log"
 
 step "3. README's first command"

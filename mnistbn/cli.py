@@ -8,7 +8,7 @@ import contextlib, sys
 from pathlib import Path
 from fastcore.script import call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
-from .models import MODELS
+from .models import MODELS, semantics as backend_semantics
 from .fast import fast_paths
 from .train import fit, loss_fn, schedule
 from .run import QUICK, writable_folder
@@ -59,13 +59,14 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
                     data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
                     force:store_true=False, # rerun runs that already finished in the output folder
-                    fast:str='', # fast paths, same math: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) rounds differently
+                    fast:str='default', # default (the device's fastest same-math paths), none, or names: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) and bf16 round differently
                     together:store_true=False, # each configuration's seeds side by side in one network (for GPUs; fast paths fused, graphs, tf32)
                     no_progress:store_true=False, # no progress bars or per-epoch lines
                     workers:str=None, # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
                     threads:str=None, # torch threads per run (default: the cores divided among the workers)
                     executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
                     address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
+                    semantics:str='pytorch', # the backend's gradients and Adam: pytorch, keras-cudnn (what the original ran), keras-theano-cpu, or items such as pool=all
                    ):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
     where = (f"Finished runs are in {out}/runs; run the same command again to continue (a group of seeds "
@@ -73,7 +74,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
              f"Finished runs and the latest checkpoint are in {out}/runs; run the same command again to continue.")
     with cli_errors('mnistbn_compare', where):
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force, not no_progress, fast, together,
-                     parse_count('--workers', workers), executor, address, parse_count('--threads', threads))
+                     parse_count('--workers', workers), executor, address, parse_count('--threads', threads), semantics)
         print(md)
         print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, {Path(out)/'runs'}/")
 
@@ -94,8 +95,9 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model) or bn (wi
                   checkpoint:str=None, # checkpoint folder (default: the output folder)
                   resume:store_true=False, # continue the run whose checkpoint is in the checkpoint folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  fast:str='', # fast paths, same math: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) rounds differently
+                  fast:str='default', # default (the device's fastest same-math paths), none, or names: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) and bf16 round differently
                   no_progress:store_true=False, # no progress bar or per-epoch lines
+                  semantics:str='pytorch', # the backend's gradients and Adam: pytorch, keras-cudnn (what the original ran), keras-theano-cpu, or items such as pool=all
                  ):
     "Train one configuration through its two phases and write its History."
     ckpt = checkpoint or out
@@ -108,12 +110,13 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model) or bn (wi
             if v is not None and not 0 < v < float('inf'): raise MnistbnError(f"{flag} {v}: must be a positive number.")
         phases = ((epochs1, lr), (epochs2, lr / 10 if lr2 is None else lr2))
         schedule(phases, lr_switch)   # checks epochs, rates and lr_switch before any data is read
+        sem = backend_semantics(semantics)
         dev = resolve_device(device)
-        speed = fast_paths(fast, dev)
+        speed = {} if fast == 'default' else fast_paths(fast, dev)   # {}: fit's own defaults for the device and semantics
         sub = QUICK if quick else dict(n_train=None, n_valid=None)
         d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'])   # checked before any folder is made
         folder = writable_folder(out)
-        h = fit(MODELS[model](d.mean, d.std, seed=seed), d, phases, batch_size, seed, lr_switch, loss,
+        h = fit(MODELS[model](d.mean, d.std, seed=seed, semantics=sem), d, phases, batch_size, seed, lr_switch, loss,
                 checkpoint=ckpt, resume=resume, progress=not no_progress, **speed)
         h.save(folder/'history.json')
         h.to_csv(folder/'history.csv')

@@ -8,6 +8,7 @@ import csv, math, statistics
 from pathlib import Path
 import torch
 from .data import MnistbnError
+from .models import semantics as backend_semantics
 from .train import History, LR_SWITCHES, METRICS, atomic_write
 from .run import QUICK, RunSpec, run_specs
 
@@ -25,14 +26,15 @@ ORIGINAL_TABLE = [  # the original notebook's rows, in its order: model, first l
 def grid(seeds=(0,), # any number of seeds
          lr_switches=LR_SWITCHES, # "ignored" (the original's table), "applied" (what it meant), or both
          quick:bool=False, # small subset, 1 + 1 epochs
+         semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items (see Models)
         ) -> list[RunSpec]:
     "Every run, in the original's row order, then by lr_switch and seed."
-    seeds, lr_switches = list(seeds), list(lr_switches)
+    seeds, lr_switches, sem = list(seeds), list(lr_switches), backend_semantics(semantics).name
     if not seeds: raise MnistbnError("seeds is empty: give at least one seed.")
     if not lr_switches: raise MnistbnError("lr_switches is empty: give 'ignored', 'applied' or both.")
     for s in lr_switches:
         if s not in LR_SWITCHES: raise MnistbnError(f"lr_switch {s!r}: choose from {', '.join(LR_SWITCHES)}.")
-    return [RunSpec(m, lr, sw, int(s), quick) for m, lr, _, _ in ORIGINAL_TABLE for sw in lr_switches for s in seeds]
+    return [RunSpec(m, lr, sw, int(s), quick, sem) for m, lr, _, _ in ORIGINAL_TABLE for sw in lr_switches for s in seeds]
 
 # %% ../nbs/06_compare.ipynb #6128df1f
 def at_chance(rec:dict) -> bool:
@@ -165,22 +167,25 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
             root=None, # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
             force:bool=False, # rerun the grid's runs instead of reusing finished ones
             progress:bool=True, # progress bars where they can show, and per-epoch lines
-            fast='', # fit's fast paths, e.g. 'channels_last,fused' or on CUDA 'channels_last,fused,graphs' (same math, faster)
+            fast='default', # fit's fast paths: 'default' (CPU: channels_last,fused; CUDA: and graphs), 'none', or names
             together:bool=False, # each configuration's seeds side by side in `fit_seeds` (for GPUs; fast paths fused, graphs, tf32)
             workers:int|None=None, # processes training side by side; None: one per core on a CPU, one on a GPU
             executor:str='local', # 'local', or 'ray' (a Ray cluster at `address`, else a local Ray instance)
             address:str|None=None, # the Ray cluster's address (else $RAY_ADDRESS)
             threads:int|None=None, # torch threads per run; None: the cores divided among the workers
+            semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu' (see Models)
            ) -> str:
     "Run the original's comparison and write its results into `out`; returns the Markdown table."
-    hists = run_specs(grid(seeds, lr_switches, quick), out, root, device, force, progress, fast, together, workers, executor,
-                      address, threads)
+    specs = grid(seeds, lr_switches, quick, semantics)
+    hists = run_specs(specs, out, root, device, force, progress, fast, together, workers, executor, address, threads)
     out = Path(out)
     rows = summarize(hists)
-    md = table_md(rows)
+    sem = specs[0].semantics
+    md = ('' if sem == 'pytorch' else f"Trained with the backend semantics {sem} (see Models).\n\n") + table_md(rows)
     atomic_write(out/'table.md', lambda p: Path(p).write_text(md))
     table_csv(rows, out/'table.csv')
-    title = 'MNIST CNN without and with BatchNorm' + (' (QUICK MODE: small subset, 1 + 1 epochs)' if quick else '')
+    title = ('MNIST CNN without and with BatchNorm' + (' (QUICK MODE: small subset, 1 + 1 epochs)' if quick else '') +
+             ('' if sem == 'pytorch' else f", {sem} semantics"))
     import matplotlib.pyplot as plt
     plt.close(plot_curves(hists, out/'curves.png', title))
     return md

@@ -6,14 +6,21 @@
 from __future__ import annotations
 from contextlib import contextmanager
 import torch
+from torch import nn
 from .data import MnistbnError
 
 # %% auto #0
-__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'check_cuda_only', 'fast_paths', 'adam', 'set_lr', 'float32_precision', 'GraphedStep']
+__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'default_fast', 'check_cuda_only', 'fast_paths', 'resolve_fast', 'adam',
+           'set_lr', 'KerasAdam', 'float32_precision', 'Autocast', 'GraphedStep']
 
 # %% ../nbs/02_fast.ipynb #4f1b6182
-FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32')
+FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32', 'bf16')
 CUDA_ONLY = ('graphs', 'tf32')
+DEFAULT_FAST = {'cpu': ('channels_last', 'fused'), 'cuda': ('channels_last', 'fused', 'graphs')}   # measured fastest, same math
+
+def default_fast(device) -> tuple:
+    "The fast paths on by default on `device`'s kind: the fastest that keep the plain path's math."
+    return DEFAULT_FAST.get(torch.device(device).type, ())
 
 def check_cuda_only(names, # fast-path names
                     device, # where they would run
@@ -23,20 +30,35 @@ def check_cuda_only(names, # fast-path names
         if n in CUDA_ONLY and torch.device(device).type != 'cuda':
             raise MnistbnError(f"{n}: a CUDA-only fast path, and the device is {device}. Use a CUDA device or leave {n} out.")
 
-def fast_paths(names:str|list='', # such as 'channels_last,fused'
-               device=None, # where they will run: refuses the CUDA-only ones elsewhere
+def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), or names such as 'channels_last,fused'
+               device=None, # where they will run: what 'default' means there; the CUDA-only paths are refused elsewhere
               ) -> dict:
-    "`fit`'s fast-path arguments from their names, checked."
+    "`fit`'s fast-path arguments from their names, checked: every path, on or off."
     names = [n.strip() for n in (names.split(',') if isinstance(names, str) else names) if n.strip()]
+    if names == ['default']:
+        if device is None: raise MnistbnError("fast paths 'default': what is fastest depends on the device; give one.")
+        names = list(default_fast(device))
+    if names == ['none']: names = []
     for n in names:
-        if n not in FAST_PATHS: raise MnistbnError(f"fast path {n!r}: choose from {', '.join(FAST_PATHS)}.")
+        if n not in FAST_PATHS: raise MnistbnError(f"fast path {n!r}: choose default, none, or from {', '.join(FAST_PATHS)}.")
     if device is not None: check_cuda_only(names, device)
-    return {n: True for n in names}
+    return {n: n in names for n in FAST_PATHS}
+
+def resolve_fast(device, # where training runs
+                 keras_adam:bool=False, # training with Keras' Adam, which has no fused kernel: `fused` defaults to off
+                 **flags, # fast path -> True, False, or None: the device's default
+                ) -> dict:
+    "Each of `flags` on or off: as given, or, where it is None, as `default_fast(device)` says; checked."
+    on = {n: n in default_fast(device) and not (keras_adam and n == 'fused') if v is None else bool(v) for n, v in flags.items()}
+    check_cuda_only([n for n, v in on.items() if v], device)
+    if keras_adam and on.get('fused'): raise MnistbnError("fused: PyTorch's fused Adam kernel, and these semantics train with Keras' Adam. Leave fused out.")
+    return on
 
 # %% ../nbs/02_fast.ipynb #77ae5288
-def adam(params, lr:float, device, fused:bool=False, graphs:bool=False) -> torch.optim.Adam:
-    "The original's Adam; with `graphs`, capturable and with its rate in a device tensor, which a CUDA graph reads."
+def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bool=False) -> torch.optim.Optimizer:
+    "The original's Adam (PyTorch's, or with `keras` Keras' own); with `graphs`, its rate in a device tensor, which a CUDA graph reads."
     rate = torch.tensor(lr, device=device) if graphs else lr
+    if keras: return KerasAdam(params, lr=rate, betas=(0.9, 0.999), eps=1e-8)   # always capturable
     return torch.optim.Adam(params, lr=rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
 
 def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
@@ -44,6 +66,26 @@ def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
     for g in opt.param_groups:
         if torch.is_tensor(g['lr']): g['lr'].fill_(lr)
         else: g['lr'] = lr
+
+# %% ../nbs/02_fast.ipynb #9ee2b500
+class KerasAdam(torch.optim.Optimizer):
+    "Keras 1.2.2's Adam: epsilon added to the uncorrected sqrt(v_t); the state as PyTorch's Adam names it, its step on the device."
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            (b1, b2), eps, lr = group['betas'], group['eps'], group['lr']
+            for p in (p for p in group['params'] if p.grad is not None):
+                st = self.state[p]
+                if not st: st.update(step=torch.zeros((), device=p.device), exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                st['step'] += 1
+                m, v, t = st['exp_avg'], st['exp_avg_sq'], st['step']
+                lr_t = lr * torch.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+                m.mul_(b1).add_((1 - b1) * p.grad)
+                v.mul_(b2).add_((1 - b2) * p.grad.square())
+                p.sub_(lr_t * m / (v.sqrt() + eps))
 
 # %% ../nbs/02_fast.ipynb #97e1642a
 @contextmanager
@@ -55,6 +97,17 @@ def float32_precision(tf32:bool):
     try: yield
     finally:
         for f, o in zip(flags, old): f.allow_tf32 = o
+
+# %% ../nbs/02_fast.ipynb #b465bbed
+class Autocast(nn.Module):
+    "`model` with its forward pass under bfloat16 autocast on the input's device: outputs in bfloat16, weights in float32."
+    def __init__(self, model:nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        with torch.autocast(x.device.type, dtype=torch.bfloat16, cache_enabled=False):   # no weight cache: safe in a CUDA graph
+            return self.model(x)
 
 # %% ../nbs/02_fast.ipynb #8947fc1f
 class GraphedStep:

@@ -4,14 +4,15 @@
 
 # %% ../nbs/01_models.ipynb #42a7e7c8
 from __future__ import annotations
+from dataclasses import dataclass, fields, replace
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .data import MNIST_MEAN, MNIST_STD
+from .data import MNIST_MEAN, MNIST_STD, MnistbnError
 
 # %% auto #0
-__all__ = ['MODELS', 'Normalize', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'keras_init_', 'conv_model', 'bn_model', 'Summary',
-           'param_counts', 'summary']
+__all__ = ['SEMANTICS', 'MODELS', 'Normalize', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'Semantics', 'semantics', 'TheanoReLU',
+           'AllTiesMaxPool2d', 'keras_init_', 'conv_model', 'bn_model', 'Summary', 'param_counts', 'summary']
 
 # %% ../nbs/01_models.ipynb #8ca5611f
 class Normalize(nn.Module):
@@ -31,13 +32,88 @@ class _KerasBatchNorm:
     def forward(self, x):
         if not self.training: return super().forward(x)
         with torch.no_grad():
-            var, mean = torch.var_mean(x, [0, *range(2, x.dim())], correction=0)
+            var, mean = torch.var_mean(x.float(), [0, *range(2, x.dim())], correction=0)   # float32 statistics, under bf16 too
             self.running_mean.lerp_(mean, self.momentum)
             self.running_var.lerp_(var, self.momentum)
         return F.batch_norm(x, None, None, self.weight, self.bias, True, 0., self.eps)
 
 class KerasBatchNorm2d(_KerasBatchNorm, nn.BatchNorm2d): "Keras' `BatchNormalization(axis=1)` after a convolution."
 class KerasBatchNorm1d(_KerasBatchNorm, nn.BatchNorm1d): "Keras' `BatchNormalization()` after a Dense layer."
+
+# %% ../nbs/01_models.ipynb #3c5df8b2
+@dataclass(frozen=True)
+class Semantics:
+    "How the backend computes three details: max-pool gradients at ties, ReLU's gradient at 0, Adam's epsilon."
+    pool:str='one' # gradient of a tied 2x2 maximum: 'one' input (PyTorch, cuDNN) or 'all' of them (Theano on a CPU)
+    relu0:float=0. # ReLU's gradient at exactly 0: 0 (PyTorch) or 0.5 (Theano)
+    adam:str='pytorch' # 'pytorch', or 'keras': epsilon added to the uncorrected sqrt(v_t), as Keras 1.2.2 does
+
+    @property
+    def name(self) -> str:
+        "The preset's name, else the items that differ from PyTorch's."
+        for k, v in SEMANTICS.items():
+            if v == self: return k
+        return ','.join(f"{f.name}={getattr(self, f.name)}" for f in fields(self) if getattr(self, f.name) != f.default)
+
+SEMANTICS = {'pytorch': Semantics(), 'keras-cudnn': Semantics('one', 0.5, 'keras'), 'keras-theano-cpu': Semantics('all', 0.5, 'keras')}
+_CHOICES = dict(pool=('one', 'all'), relu0=(0., 0.5), adam=('pytorch', 'keras'))
+
+def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,relu0=0.5', or a preset amended: 'keras-cudnn,adam=pytorch'
+             ) -> Semantics:
+    "The `Semantics` that `spec` names, checked."
+    if isinstance(spec, Semantics): return spec
+    sem, items = Semantics(), [p.strip() for p in str(spec).split(',') if p.strip()]
+    if items and '=' not in items[0]:
+        if items[0] not in SEMANTICS: raise MnistbnError(f"semantics {items[0]!r}: choose a preset of {', '.join(SEMANTICS)}, or items such as pool=all.")
+        sem, items = SEMANTICS[items[0]], items[1:]
+    for item in items:
+        k, _, v = item.partition('=')
+        v = float(v) if k == 'relu0' and v.replace('.', '', 1).isdigit() else v
+        if k not in _CHOICES or v not in _CHOICES[k]:
+            raise MnistbnError(f"semantics item {item!r}: choose " + '; '.join(f"{k}={'|'.join(map(str, c))}" for k, c in _CHOICES.items()) + '.')
+        sem = replace(sem, **{k: v})
+    return sem
+
+# %% ../nbs/01_models.ipynb #752c0478
+class _ReLU0(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, grad0:float):
+        ctx.save_for_backward(x)
+        ctx.grad0 = grad0
+        return F.relu(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return torch.where(x > 0, g, torch.where(x == 0, g * ctx.grad0, 0.)), None
+
+class _AllTiesMaxPool(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = F.max_pool2d(x, 2)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        H, W = out.shape[2:]
+        windows = x[:, :, :2 * H, :2 * W].unflatten(3, (W, 2)).unflatten(2, (H, 2))    # (N, C, H, 2, W, 2)
+        grad = ((windows == out[:, :, :, None, :, None]) * g[:, :, :, None, :, None]).flatten(4, 5).flatten(2, 3)
+        return F.pad(grad, (0, x.shape[3] - 2 * W, 0, x.shape[2] - 2 * H))
+
+class TheanoReLU(nn.ReLU):
+    "ReLU whose gradient at exactly 0 is `grad0` (Theano's `relu`: 0.5)."
+    def __init__(self, grad0:float=0.5):
+        super().__init__()
+        self.grad0 = grad0
+    def forward(self, x): return _ReLU0.apply(x, self.grad0)
+    def extra_repr(self): return f"grad0={self.grad0}"
+
+class AllTiesMaxPool2d(nn.MaxPool2d):
+    "2x2 max pooling whose gradient goes to every input equal to its window's maximum (Theano on a CPU)."
+    def __init__(self): super().__init__(2)
+    def forward(self, x): return _AllTiesMaxPool.apply(x)
 
 # %% ../nbs/01_models.ipynb #0905c5a5
 def keras_init_(model:nn.Module) -> nn.Module:
@@ -48,37 +124,43 @@ def keras_init_(model:nn.Module) -> nn.Module:
             nn.init.zeros_(m.bias)
     return model
 
-def _cnn(bn:bool, mean:float, std:float, seed:int|None) -> nn.Sequential:
+def _cnn(bn:bool, mean:float, std:float, seed:int|None, sem:str|Semantics) -> nn.Sequential:
+    sem = semantics(sem)
     norm2d = (lambda c: [KerasBatchNorm2d(c)]) if bn else (lambda c: [])
     norm1d = [KerasBatchNorm1d(512)] if bn else []
+    relu = (lambda: TheanoReLU(sem.relu0)) if sem.relu0 else nn.ReLU   # PyTorch's own modules where nothing differs
+    pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
     with torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)
         model = nn.Sequential(
             Normalize(mean, std),
-            nn.ZeroPad2d(1), nn.Conv2d(1, 32, 3), nn.ReLU(), *norm2d(32), nn.MaxPool2d(2),
-            nn.ZeroPad2d(1), nn.Conv2d(32, 64, 3), nn.ReLU(), *norm2d(64), nn.MaxPool2d(2),
+            nn.ZeroPad2d(1), nn.Conv2d(1, 32, 3), relu(), *norm2d(32), pool(),
+            nn.ZeroPad2d(1), nn.Conv2d(32, 64, 3), relu(), *norm2d(64), pool(),
             nn.Flatten(),
-            nn.Linear(64*7*7, 512), nn.ReLU(), *norm1d, nn.Dropout(0.5),
+            nn.Linear(64*7*7, 512), relu(), *norm1d, nn.Dropout(0.5),
             nn.Linear(512, 10))
-        return keras_init_(model)
+        keras_init_(model)
+    model.semantics = sem   # training reads its Adam from here
+    return model
 
 def conv_model(mean:float=MNIST_MEAN, # training-pixel mean, for the input normalisation
                std:float=MNIST_STD, # training-pixel standard deviation
                seed:int|None=None, # seeds the initial weights; None: PyTorch's global generator
+               semantics:str|Semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items
               ) -> nn.Sequential:
     "The original's `get_conv_model`: two conv+pool blocks, Dense 512, Dropout 0.5, Dense 10 (logits)."
-    return _cnn(False, mean, std, seed)
+    return _cnn(False, mean, std, seed, semantics)
 
-def bn_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None) -> nn.Sequential:
+def bn_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None, semantics:str|Semantics='pytorch') -> nn.Sequential:
     "The original's `get_bn_model`: `conv_model` with BatchNorm after each ReLU."
-    return _cnn(True, mean, std, seed)
+    return _cnn(True, mean, std, seed, semantics)
 
 MODELS = {'conv': conv_model, 'bn': bn_model}
 
 # %% ../nbs/01_models.ipynb #51dbd141
 _KERAS_NAMES = {'Normalize': 'Lambda', 'ZeroPad2d': 'ZeroPadding2D', 'Conv2d': 'Convolution2D',
                 'KerasBatchNorm2d': 'BatchNormalization', 'KerasBatchNorm1d': 'BatchNormalization',
-                'MaxPool2d': 'MaxPooling2D', 'Flatten': 'Flatten', 'Linear': 'Dense', 'Dropout': 'Dropout'}
+                'MaxPool2d': 'MaxPooling2D', 'AllTiesMaxPool2d': 'MaxPooling2D', 'Flatten': 'Flatten', 'Linear': 'Dense', 'Dropout': 'Dropout'}
 
 class Summary(str):
     "Text that shows as itself in a notebook."

@@ -33,8 +33,11 @@ class RunSpec:
     lr_switch: str
     seed: int
     quick: bool = False # 2,000 / 1,000 images and 1 + 1 epochs
+    semantics: str = 'pytorch' # the backend's gradients and Adam, by name (see Models): 'keras-cudnn', ...
     @property
-    def id(self) -> str: return f"{self.model}-{self.lr:g}-{self.lr_switch}-seed{self.seed}" + ('-quick' if self.quick else '')
+    def id(self) -> str:
+        sem = '' if self.semantics == 'pytorch' else '-' + self.semantics.replace(',', '-').replace('=', '')
+        return f"{self.model}-{self.lr:g}-{self.lr_switch}-seed{self.seed}" + ('-quick' if self.quick else '') + sem
     @property
     def config(self) -> tuple: return self.model, self.lr, self.lr_switch
     @property
@@ -99,10 +102,10 @@ def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict) -> list[
     "Train a group: one run by `fit` (checkpointed, resumable), or several seeds of one configuration together by `fit_seeds`."
     s = group[0]
     if len(group) == 1:
-        model = MODELS[s.model](data.mean, data.std, seed=s.seed)
+        model = MODELS[s.model](data.mean, data.std, seed=s.seed, semantics=s.semantics)
         return [fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, checkpoint=out/'runs'/s.id,
                     resume=True, progress=progress, **fast)]
-    hists = fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch,
+    hists = fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch, semantics=s.semantics,
                       progress=progress, **{k: v for k, v in fast.items() if k in SEEDS_FAST})
     for g, h in zip(group, hists): h.save(out/'runs'/g.id/'history.json')
     return hists
@@ -184,7 +187,7 @@ def _groups(specs:list[RunSpec], out:Path, together:bool) -> list[list[RunSpec]]
     resumed = [s for s in specs if (out/'runs'/s.id/'checkpoint.pt').exists()]   # an interrupted run resumes alone
     fresh = {}
     for s in specs:
-        if s not in resumed: fresh.setdefault((s.config, s.quick), []).append(s)
+        if s not in resumed: fresh.setdefault((s.config, s.quick, s.semantics), []).append(s)
     return [[s] for s in resumed] + list(fresh.values())
 
 def _set_threads(threads:int|None) -> None:
@@ -284,7 +287,7 @@ def run_specs(specs:list[RunSpec], # the runs
               device=None, # torch device; None: CUDA, else MPS, else CPU
               force:bool=False, # train the runs again instead of reusing finished ones
               progress:bool=True, # each epoch of each run, with the job's state
-              fast='', # fit's fast paths, e.g. 'channels_last,fused'
+              fast='default', # fit's fast paths: 'default' (the device's fastest same-math ones), 'none', or names such as 'channels_last,fused'
               together:bool=False, # a configuration's new seeds trained side by side by `fit_seeds` (for GPUs)
               workers:int|None=None, # processes training side by side; None: one per core (CPU), one (GPU)
               executor:str='local', # 'local' (this machine) or 'ray' (a Ray cluster, or a local Ray instance)
@@ -293,8 +296,8 @@ def run_specs(specs:list[RunSpec], # the runs
              ) -> dict:
     "Run (or reuse) every spec; `{spec: History}`."
     device, out = resolve_device(device), Path(out)
-    fast = fast_paths(fast, device)
-    other = [k for k in fast if k not in SEEDS_FAST]
+    fast = {} if fast == 'default' else fast_paths(fast, device)   # {}: `fit`'s and `fit_seeds`' own defaults for the device
+    other = [k for k, on in fast.items() if on and k not in SEEDS_FAST]
     if together and other:
         raise MnistbnError(f"fast path {', '.join(other)}: not available with together, which has {', '.join(SEEDS_FAST)}. "
                            "Leave it out, or train the seeds one by one.")

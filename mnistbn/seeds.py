@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from .data import MNISTData, MnistbnError, derive_seed, epoch_order
-from .fast import GraphedStep, adam, check_cuda_only, float32_precision
+from .fast import GraphedStep, adam, float32_precision, resolve_fast
 from .train import History, evaluate, loss_fn, run_config, run_epochs, schedule
 
 # %% auto #0
@@ -49,16 +49,18 @@ class StackedCNN(nn.Module):
         self.biases = nn.ParameterList(torch.stack([d.bias.detach()[None] for d in ds]) for ds in dense)               # (S, 1, out)
         self.norms = nn.ModuleList(_side_by_side(list(ns)) for ns in zip(*(_of(m, _BN) for m in models)))
         self.hidden = self.weights[0].shape[2]
+        self.relu, self.pool = _of(models[0], nn.ReLU)[0], _of(models[0], nn.MaxPool2d)[0]   # PyTorch's, or Theano's gradients
+        self.semantics = models[0].semantics
 
     def forward(self, x, masks=None):
         "x: (S, N, 1, 28, 28) raw pixels; masks: (S, N, hidden) dropout multipliers in training (None: no dropout)."
         S, N = x.shape[:2]
         norm = (lambda i, h: self.norms[i](h)) if len(self.norms) else (lambda i, h: h)
         h = ((x[:, :, 0].float() - self.mean) / self.std).transpose(0, 1)                 # (N, S, 28, 28)
-        h = norm(0, F.relu(self.convs[0](F.pad(h, (1, 1, 1, 1)))))
-        h = norm(1, F.relu(self.convs[1](F.pad(F.max_pool2d(h, 2), (1, 1, 1, 1)))))
-        h = F.max_pool2d(h, 2).reshape(N, S, -1).transpose(0, 1)                          # (S, N, 64*7*7)
-        h = F.relu(torch.baddbmm(self.biases[0], h, self.weights[0]))                     # (S, N, hidden)
+        h = norm(0, self.relu(self.convs[0](F.pad(h, (1, 1, 1, 1)))))
+        h = norm(1, self.relu(self.convs[1](F.pad(self.pool(h), (1, 1, 1, 1)))))
+        h = self.pool(h).reshape(N, S, -1).transpose(0, 1)                                # (S, N, 64*7*7)
+        h = self.relu(torch.baddbmm(self.biases[0], h, self.weights[0]))                  # (S, N, hidden)
         h = norm(2, h.transpose(0, 1).reshape(N, -1)).reshape(N, S, -1).transpose(0, 1)
         if masks is not None: h = h * masks
         return torch.baddbmm(self.biases[1], h, self.weights[1])
@@ -97,20 +99,23 @@ def fit_seeds(make, # `conv_model` or `bn_model`
               lr_switch:str='applied',
               loss:str='keras',
               progress:bool=True,
-              fused:bool=False, # fast path: Adam's fused kernel (same math)
-              graphs:bool=False, # fast path, CUDA: each full step replayed from one CUDA graph (same math; masks drawn outside it)
-              tf32:bool=False, # CUDA: TF32 products in convolutions and matrix products (*not* the same math, as in `fit`)
+              fused:bool=None, # fast path: Adam's fused kernel (same math; None: on)
+              graphs:bool=None, # fast path, CUDA: each full step replayed from one CUDA graph (same math; masks drawn outside it; None: on, on CUDA)
+              tf32:bool=None, # CUDA: TF32 products in convolutions and matrix products (*not* the same math, as in `fit`; None: off)
+              semantics='pytorch', # the backend's gradients and Adam, as `make` takes them ('keras-cudnn', ...)
              ) -> list[History]:
     "Train one copy of `make`'s model per seed, together; one History per seed, as `fit` would give for each."
     seeds = [int(s) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds): raise MnistbnError(f"seeds={seeds}: give distinct seeds, at least one.")
     lossf, plan, device = loss_fn(loss), schedule(phases, lr_switch), data.x_train.device
-    fast = [k for k, on in zip(SEEDS_FAST, (fused, graphs, tf32)) if on]
-    check_cuda_only(fast, device)
-    models = [make(data.mean, data.std, seed=s) for s in seeds]
+    models = [make(data.mean, data.std, seed=s, semantics=semantics) for s in seeds]
+    keras_adam = models[0].semantics.adam == 'keras'
+    on = resolve_fast(device, keras_adam, fused=fused, graphs=graphs, tf32=tf32)   # the device's defaults, as in `fit`
+    fused, graphs, tf32 = on.values()
+    fast = [k for k, v in on.items() if v]
     hists = [History(run_config(models[0], data, phases, bs, s, lr_switch, loss, ['stacked', *fast])) for s in seeds]
     net = StackedCNN(models).to(device)
-    opt = adam(net.parameters(), plan[0][1], device, fused, graphs)
+    opt = adam(net.parameters(), plan[0][1], device, fused, graphs, keras_adam)
     S, n = len(seeds), len(data.x_train)
 
     def epoch_batches(epoch):

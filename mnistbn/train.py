@@ -13,12 +13,13 @@ import torch.nn.functional as F
 from torch import nn
 from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
 from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
-from .fast import FAST_PATHS, GraphedStep, adam, check_cuda_only, float32_precision, set_lr
+from .models import SEMANTICS, Semantics
+from .fast import Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
 
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'batch_statistics',
-           'evaluate', 'atomic_write', 'History', 'schedule', 'model_name', 'run_config', 'bar', 'epoch_line',
-           'run_epochs', 'fit']
+           'evaluate', 'atomic_write', 'History', 'schedule', 'model_name', 'model_semantics', 'run_config', 'bar',
+           'epoch_line', 'run_epochs', 'fit']
 
 # %% ../nbs/03_train.ipynb #09a3b6de
 _EPS = 1e-7
@@ -161,12 +162,18 @@ def model_name(model:nn.Module) -> str:
     "'bn' for a model with BatchNorm layers, else 'conv'."
     return 'bn' if _norms(model) else 'conv'
 
+def model_semantics(model:nn.Module) -> Semantics:
+    "The backend semantics `model` was built with (PyTorch's for a model built elsewhere)."
+    return getattr(model, 'semantics', SEMANTICS['pytorch'])
+
 def run_config(model, data, phases, bs, seed, lr_switch, loss, fast) -> dict:
-    "The settings a History records (and a checkpoint must match, `device` and `fast` aside)."
+    "The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics` only where not PyTorch's."
     if int(bs) != bs or bs < 1: raise MnistbnError(f"bs={bs}: the batch size must be a whole number, at least 1.")
+    sem = model_semantics(model).name
     return dict(model=model_name(model), phases=[[int(n), float(lr)] for n, lr in phases], bs=int(bs), seed=int(seed),
                 lr_switch=lr_switch, loss=loss, n_train=len(data.x_train), n_valid=len(data.x_valid),
-                mean=float(data.mean), std=float(data.std), device=str(data.x_train.device), fast=list(fast))
+                mean=float(data.mean), std=float(data.std), device=str(data.x_train.device), fast=list(fast),
+                **({'semantics': sem} if sem != 'pytorch' else {}))
 
 # %% ../nbs/03_train.ipynb #9fc879c5
 def bar(it, total:int, show:bool):
@@ -237,24 +244,26 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         checkpoint:str|Path|None=None, # folder for checkpoint.pt and history.json, written after every epoch
         resume:bool=False, # continue from the checkpoint in `checkpoint`
         progress:bool=True, # a progress bar where one can show, and a line per epoch
-        channels_last:bool=False, # fast path: convolutions in channels-last memory layout (same math)
-        fused:bool=False, # fast path: Adam's fused kernel, one pass over the weights (same math)
-        compile:bool=False, # fast path: `torch.compile` the model (same math; compiles on the first batches)
-        graphs:bool=False, # fast path, CUDA: each full batch's whole step replayed from one captured CUDA graph (same math)
-        tf32:bool=False, # CUDA: TF32 products in convolutions and matrix products (*not* the same math: 10-bit mantissas)
+        channels_last:bool=None, # fast path: convolutions in channels-last memory layout (same math; None: on, on CPU and CUDA)
+        fused:bool=None, # fast path: Adam's fused kernel, one pass over the weights (same math; None: on, on CPU and CUDA)
+        compile:bool=None, # fast path: `torch.compile` the model (same math; compiles on the first batches; None: off)
+        graphs:bool=None, # fast path, CUDA: each full batch's step replayed from one captured CUDA graph (same math; None: on, on CUDA)
+        tf32:bool=None, # CUDA: TF32 products in convolutions and matrix products (*not* the same math: 10-bit mantissas)
+        bf16:bool=None, # the forward pass under bfloat16 autocast (*not* the same math: 8-bit mantissas)
        ) -> History:
     "Train `model` on `data` through `phases` with one Adam optimizer; return the History."
     lossf, plan, device = loss_fn(loss), schedule(phases, lr_switch), data.x_train.device
-    fast = [k for k, on in zip(FAST_PATHS, (channels_last, fused, compile, graphs, tf32)) if on]
-    check_cuda_only(fast, device)
-    config = run_config(model, data, phases, bs, seed, lr_switch, loss, fast)
+    keras_adam = model_semantics(model).adam == 'keras'   # the model says which Adam its semantics train with
+    on = resolve_fast(device, keras_adam, channels_last=channels_last, fused=fused, compile=compile, graphs=graphs, tf32=tf32, bf16=bf16)
+    config = run_config(model, data, phases, bs, seed, lr_switch, loss, [k for k, v in on.items() if v])
     model.to(device)
-    if channels_last: model.to(memory_format=torch.channels_last)
-    if compile:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
+    if on['channels_last']: model.to(memory_format=torch.channels_last)
+    if on['compile']:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
         import torch._inductor.config as inductor_config
         inductor_config.fallback_random = True
-    net = torch.compile(model) if compile else model   # shares its parameters with `model`
-    opt = adam(model.parameters(), plan[0][1], device, fused, graphs)
+    net = torch.compile(model) if on['compile'] else model   # shares its parameters with `model`
+    if on['bf16']: net = Autocast(net)
+    opt = adam(model.parameters(), plan[0][1], device, on['fused'], on['graphs'], keras_adam)
     hist, folder = History(config), None if checkpoint is None else Path(checkpoint)
     if folder and (folder/'checkpoint.pt').exists():
         if not resume:
@@ -271,9 +280,9 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         atomic_write(folder/'checkpoint.pt', lambda p: torch.save(state, p))
         hist.save(folder/'history.json')
     step = lambda xb, yb: train_step(net, opt, lossf, xb, yb)
-    if graphs: step = GraphedStep(step, opt, (bs, *data.x_train.shape[1:]))
+    if on['graphs']: step = GraphedStep(step, opt, (bs, *data.x_train.shape[1:]))
     model.train()
-    with float32_precision(tf32):   # only CUDA reads these flags
+    with float32_precision(on['tf32']):   # only CUDA reads these flags
         run_epochs([hist], plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf),
                    len(data.x_train), bs, progress, save if folder else None)
     return hist
