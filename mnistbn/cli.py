@@ -9,7 +9,7 @@ from pathlib import Path
 from fastcore.script import call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
 from .models import MODELS, semantics as backend_semantics
-from .fast import fast_paths
+from .fast import fast_paths, resolve_fast
 from .train import fit, loss_fn, schedule
 from .run import QUICK, writable_folder
 from .compare import compare
@@ -113,6 +113,7 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model) or bn (wi
         sem = backend_semantics(semantics)
         dev = resolve_device(device)
         speed = {} if fast == 'default' else fast_paths(fast, dev)   # {}: fit's own defaults for the device and semantics
+        resolve_fast(dev, sem.adam == 'keras', **speed)   # refused here, before any data is read
         sub = QUICK if quick else dict(n_train=None, n_valid=None)
         d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'])   # checked before any folder is made
         folder = writable_folder(out)

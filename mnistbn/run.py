@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch
 from .data import MnistbnError, check_mnist, load_mnist, resolve_device
-from .models import MODELS
-from .fast import fast_paths
+from .models import MODELS, semantics
+from .fast import fast_paths, resolve_fast
 from .train import History, epoch_line, fit
 from .seeds import SEEDS_FAST, fit_seeds
 
@@ -297,6 +297,7 @@ def run_specs(specs:list[RunSpec], # the runs
     "Run (or reuse) every spec; `{spec: History}`."
     device, out = resolve_device(device), Path(out)
     fast = {} if fast == 'default' else fast_paths(fast, device)   # {}: `fit`'s and `fit_seeds`' own defaults for the device
+    for sem in {s.semantics for s in specs}: resolve_fast(device, semantics(sem).adam == 'keras', **fast)   # refused here, not in a worker
     other = [k for k, on in fast.items() if on and k not in SEEDS_FAST]
     if together and other:
         raise MnistbnError(f"fast path {', '.join(other)}: not available with together, which has {', '.join(SEEDS_FAST)}. "

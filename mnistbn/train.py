@@ -222,9 +222,10 @@ def _restore(path:Path, model, opt, config) -> History:
     try: ck = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
     except Exception as e: raise MnistbnError(f"{path}: unreadable checkpoint ({e}). Delete it to start over.") from None
     old = ck['history']['config']
-    diff = [k for k in sorted(set(old) | set(config)) if k not in ('device', 'fast') and old.get(k) != config.get(k)]
+    get = lambda c, k: c.get(k, 'pytorch' if k == 'semantics' else None)   # PyTorch's semantics go unrecorded
+    diff = [k for k in sorted(set(old) | set(config)) if k not in ('device', 'fast') and get(old, k) != get(config, k)]
     if diff:
-        what = ', '.join(f"{k} {old.get(k)!r} there, {config.get(k)!r} here" for k in diff)
+        what = ', '.join(f"{k} {get(old, k)!r} there, {get(config, k)!r} here" for k in diff)
         raise MnistbnError(f"{path}: written for another run ({what}). Use another checkpoint folder, or delete it to start over.")
     saved = ck['optimizer']   # this run's optimizer settings (fused, capturable, a tensor lr) win over the saved ones
     saved['param_groups'] = [{**s, **{k: v for k, v in g.items() if k != 'params'}}

@@ -20,6 +20,7 @@ def out(tmp_path):
     (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs1', '0'], '--epochs1 0'),
     (['--epochs2', '0'], '--epochs2 0'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
     (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'graphs: a CUDA-only fast path'),
+    (['--semantics', 'theano'], "semantics 'theano'"), (['--semantics', 'keras-cudnn', '--fast', 'fused'], "fused: PyTorch's fused Adam kernel"),
 ])
 def test_train_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_train', '--out', str(out), *args), says)
@@ -28,6 +29,7 @@ def test_train_bad_arguments(out, args, says):
     (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
     (['--device', 'cpu', '--fast', 'tf32'], 'tf32: a CUDA-only fast path'),
     (['--device', 'cpu', '--together', '--fast', 'fused,channels_last'], 'channels_last: not available with together'),
+    (['--semantics', 'relu0=1'], "semantics item 'relu0=1'"), (['--fast', 'none,fused'], "fast path 'none'"),
 ])
 def test_compare_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
