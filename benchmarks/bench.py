@@ -59,7 +59,7 @@ def main():
                         "(fit_seeds takes fused, graphs and tf32 of them); repeat the flag for several N")
     p.add_argument('--semantics', action='append', default=[],
                    help="also time fit under these backend semantics (keras-cudnn, keras-theano-cpu, ...) against PyTorch's, "
-                        "with the last variant's fast paths (fused left out: Keras' Adam has none); repeat the flag for several")
+                        "both on the device's default fast paths; repeat the flag for several")
     p.add_argument('--no_steps', action='store_true', help='skip the textbook loop and the timings against it (for --seeds, --table)')
     p.add_argument('--table', default=None, help="also time the original's four-configuration table with these fast paths")
     p.add_argument('--table_seeds', type=int, default=1, help='seeds per configuration of that table')
@@ -124,15 +124,13 @@ def seeds(a, device, variant, fast, full, sub, make, n:int) -> str:
     return (f"\n{n} seeds x {a.steps} steps ({a.model} model, median of {a.repeats}): " +
             ', '.join(f"{k} {t:.2f} s" + (f" (**{base / t:.2f}x**)" if i else '') for i, (k, t) in enumerate(ts.items())))
 
-def semantics(a, device, fast, full, sub, make) -> str:
-    "fit under each of a.semantics against PyTorch's semantics, with the same fast paths: medians over repeats."
-    fast = {**fast, 'fused': False}   # the same optimizer kernel family on both sides: Keras' Adam has no fused kernel
-    runs = {name: (lambda name=name: fit(make(full.mean, full.std, seed=0, semantics=name), sub, ((1, 1e-3),), progress=False, **fast))
+def semantics(a, device, full, sub, make) -> str:
+    "fit under each of a.semantics against PyTorch's semantics, each with fit's default fast paths: medians over repeats."
+    runs = {name: (lambda name=name: fit(make(full.mean, full.std, seed=0, semantics=name), sub, ((1, 1e-3),), progress=False))
             for name in ['pytorch', *a.semantics]}
     for r in runs.values(): r()                             # warm-up
     ts = {k: statistics.median(timed(r, device) for _ in range(a.repeats)) / a.steps for k, r in runs.items()}
-    on = ','.join(k for k, v in fast.items() if v) or 'plain'
-    return (f"\nbackend semantics, {a.steps} steps ({a.model} model, {on}, median of {a.repeats}): " +
+    return (f"\nbackend semantics, {a.steps} steps ({a.model} model, fit's default fast paths, median of {a.repeats}): " +
             ', '.join(f"{k} {t * 1000:.2f} ms/step" + (f" (**{t / ts['pytorch']:.2f}x** PyTorch's time)" if k != 'pytorch' else '')
                       for k, t in ts.items()))
 
@@ -142,7 +140,7 @@ def run(a, device, variants, speeds) -> list[str]:
     make = MODELS[a.model]
     lines = [] if a.no_steps else steps(a, device, variants, speeds, full, sub, make)
     for n in a.seeds: lines.append(seeds(a, device, variants[-1], speeds[-1], full, sub, make, n))
-    if a.semantics: lines.append(semantics(a, device, speeds[-1], full, sub, make))
+    if a.semantics: lines.append(semantics(a, device, full, sub, make))
     if a.table is not None:
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()

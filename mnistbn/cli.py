@@ -59,14 +59,14 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
                     data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
                     force:store_true=False, # rerun runs that already finished in the output folder
-                    fast:str='default', # default (the device's fastest same-math paths), none, or names: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) and bf16 round differently
+                    fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
                     together:store_true=False, # each configuration's seeds side by side in one network (for GPUs; fast paths fused, graphs, tf32)
                     no_progress:store_true=False, # no progress bars or per-epoch lines
                     workers:str=None, # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
                     threads:str=None, # torch threads per run (default: the cores divided among the workers)
                     executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
                     address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
-                    semantics:str='pytorch', # the backend's gradients and Adam: pytorch, keras-cudnn (what the original ran), keras-theano-cpu, or items such as pool=all
+                    semantics:str='pytorch', # backend gradients and Adam: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
                    ):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
     where = (f"Finished runs are in {out}/runs; run the same command again to continue (a group of seeds "
@@ -95,9 +95,9 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model) or bn (wi
                   checkpoint:str=None, # checkpoint folder (default: the output folder)
                   resume:store_true=False, # continue the run whose checkpoint is in the checkpoint folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  fast:str='default', # default (the device's fastest same-math paths), none, or names: channels_last, fused, compile, graphs (CUDA); tf32 (CUDA) and bf16 round differently
+                  fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
                   no_progress:store_true=False, # no progress bar or per-epoch lines
-                  semantics:str='pytorch', # the backend's gradients and Adam: pytorch, keras-cudnn (what the original ran), keras-theano-cpu, or items such as pool=all
+                  semantics:str='pytorch', # backend gradients and Adam: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
                  ):
     "Train one configuration through its two phases and write its History."
     ckpt = checkpoint or out

@@ -4,6 +4,7 @@
 
 # %% ../nbs/02_fast.ipynb #3f33bfdf
 from __future__ import annotations
+import math
 from contextlib import contextmanager
 import torch
 from torch import nn
@@ -45,21 +46,22 @@ def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), o
     return {n: n in names for n in FAST_PATHS}
 
 def resolve_fast(device, # where training runs
-                 keras_adam:bool=False, # training with Keras' Adam, which has no fused kernel: `fused` defaults to off
+                 keras_adam:bool=False, # training with Keras' Adam, which in a CUDA graph runs its own update, not the fused kernel
                  **flags, # fast path -> True, False, or None: the device's default
                 ) -> dict:
     "Each of `flags` on or off: as given, or, where it is None, as `default_fast(device)` says; checked."
-    on = {n: n in default_fast(device) and not (keras_adam and n == 'fused') if v is None else bool(v) for n, v in flags.items()}
+    graphed_keras = keras_adam and (flags.get('graphs') or flags.get('graphs') is None and 'graphs' in default_fast(device))
+    on = {n: n in default_fast(device) and not (graphed_keras and n == 'fused') if v is None else bool(v) for n, v in flags.items()}
     check_cuda_only([n for n, v in on.items() if v], device)
-    if keras_adam and on.get('fused'): raise MnistbnError("fused: PyTorch's fused Adam kernel, and these semantics train with Keras' Adam. Leave fused out.")
+    if graphed_keras and on.get('fused'):
+        raise MnistbnError("fused: with graphs, Keras' Adam runs its own update in the graph, not PyTorch's fused kernel. Leave fused out.")
     return on
 
 # %% ../nbs/02_fast.ipynb #77ae5288
 def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bool=False) -> torch.optim.Optimizer:
     "The original's Adam (PyTorch's, or with `keras` Keras' own); with `graphs`, its rate in a device tensor, which a CUDA graph reads."
     rate = torch.tensor(lr, device=device) if graphs else lr
-    if keras: return KerasAdam(params, lr=rate, betas=(0.9, 0.999), eps=1e-8)   # always capturable
-    return torch.optim.Adam(params, lr=rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
+    return (KerasAdam if keras else torch.optim.Adam)(params, lr=rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
 
 def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
     "Set every group's rate; a tensor rate (as a CUDA graph reads it) is filled in place."
@@ -68,24 +70,35 @@ def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
         else: g['lr'] = lr
 
 # %% ../nbs/02_fast.ipynb #9ee2b500
-class KerasAdam(torch.optim.Optimizer):
-    "Keras 1.2.2's Adam: epsilon added to the uncorrected sqrt(v_t); the state as PyTorch's Adam names it, its step on the device."
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+class KerasAdam(torch.optim.Adam):
+    "Keras 1.2.2's Adam: epsilon added to the uncorrected sqrt(v_t), which is PyTorch's Adam with epsilon / sqrt(1 - beta2^t)."
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, fused=None, capturable=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, fused=fused, capturable=capturable)
+        self.keras_eps = eps
 
     @torch.no_grad()
     def step(self, closure=None):
+        if self.defaults['capturable']: return self._in_tensors()
         for group in self.param_groups:
-            (b1, b2), eps, lr = group['betas'], group['eps'], group['lr']
+            st = self.state.get(group['params'][0], {})
+            t = int(st['step']) + 1 if 'step' in st else 1
+            group['eps'] = self.keras_eps / math.sqrt(1 - group['betas'][1] ** t)
+        return super().step()
+
+    def _in_tensors(self):
+        "Keras' update as Keras wrote it, every number on the device: what a CUDA graph can replay."
+        for group in self.param_groups:
+            (b1, b2), lr = group['betas'], group['lr']
             for p in (p for p in group['params'] if p.grad is not None):
                 st = self.state[p]
                 if not st: st.update(step=torch.zeros((), device=p.device), exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                st['step'] = st['step'].to(p.device)   # a checkpoint of the host-side update keeps its count on the CPU
                 st['step'] += 1
                 m, v, t = st['exp_avg'], st['exp_avg_sq'], st['step']
                 lr_t = lr * torch.sqrt(1 - b2 ** t) / (1 - b1 ** t)
                 m.mul_(b1).add_((1 - b1) * p.grad)
                 v.mul_(b2).add_((1 - b2) * p.grad.square())
-                p.sub_(lr_t * m / (v.sqrt() + eps))
+                p.sub_(lr_t * m / (v.sqrt() + self.keras_eps))
 
 # %% ../nbs/02_fast.ipynb #97e1642a
 @contextmanager

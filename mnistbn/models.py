@@ -64,7 +64,8 @@ def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,
     if isinstance(spec, Semantics): return spec
     sem, items = Semantics(), [p.strip() for p in str(spec).split(',') if p.strip()]
     if items and '=' not in items[0]:
-        if items[0] not in SEMANTICS: raise MnistbnError(f"semantics {items[0]!r}: choose a preset of {', '.join(SEMANTICS)}, or items such as pool=all.")
+        if items[0] not in SEMANTICS:
+            raise MnistbnError(f"semantics {items[0]!r}: choose a preset of {', '.join(SEMANTICS)}, or items such as pool=all.")
         sem, items = SEMANTICS[items[0]], items[1:]
     for item in items:
         k, _, v = item.partition('=')
@@ -75,17 +76,16 @@ def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,
     return sem
 
 # %% ../nbs/01_models.ipynb #752c0478
-class _ReLU0(torch.autograd.Function):
+class _TheanoReLU(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, grad0:float):
+    def forward(ctx, x):
         ctx.save_for_backward(x)
-        ctx.grad0 = grad0
         return F.relu(x)
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return torch.where(x > 0, g, torch.where(x == 0, g * ctx.grad0, 0.)), None
+        return x.sign().add_(1).mul_(0.5).mul_(g)   # d/dx 0.5 (x + |x|) = 0.5 (1 + sign x): 1, 0.5 at 0, 0; in place, so one pass each
 
 class _AllTiesMaxPool(torch.autograd.Function):
     @staticmethod
@@ -98,17 +98,17 @@ class _AllTiesMaxPool(torch.autograd.Function):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         H, W = out.shape[2:]
-        windows = x[:, :, :2 * H, :2 * W].unflatten(3, (W, 2)).unflatten(2, (H, 2))    # (N, C, H, 2, W, 2)
-        grad = ((windows == out[:, :, :, None, :, None]) * g[:, :, :, None, :, None]).flatten(4, 5).flatten(2, 3)
-        return F.pad(grad, (0, x.shape[3] - 2 * W, 0, x.shape[2] - 2 * H))
+        even = x.shape[2] == 2 * H and x.shape[3] == 2 * W
+        grad = torch.empty_like(x) if even else torch.zeros_like(x)   # in x's own layout (channels-last too): no copy back
+        window = lambda t: t[:, :, :2 * H, :2 * W].unflatten(3, (W, 2)).unflatten(2, (H, 2))   # (N, C, H, 2, W, 2) views
+        cell = lambda t: t[:, :, :, None, :, None]
+        torch.eq(window(x), cell(out), out=window(grad))   # 1 where an input equals its window's maximum
+        window(grad).mul_(cell(g))
+        return grad
 
 class TheanoReLU(nn.ReLU):
-    "ReLU whose gradient at exactly 0 is `grad0` (Theano's `relu`: 0.5)."
-    def __init__(self, grad0:float=0.5):
-        super().__init__()
-        self.grad0 = grad0
-    def forward(self, x): return _ReLU0.apply(x, self.grad0)
-    def extra_repr(self): return f"grad0={self.grad0}"
+    "ReLU whose gradient at exactly 0 is 0.5, as Theano's `relu`, `0.5 * (x + abs(x))`."
+    def forward(self, x): return _TheanoReLU.apply(x)
 
 class AllTiesMaxPool2d(nn.MaxPool2d):
     "2x2 max pooling whose gradient goes to every input equal to its window's maximum (Theano on a CPU)."
@@ -128,7 +128,7 @@ def _cnn(bn:bool, mean:float, std:float, seed:int|None, sem:str|Semantics) -> nn
     sem = semantics(sem)
     norm2d = (lambda c: [KerasBatchNorm2d(c)]) if bn else (lambda c: [])
     norm1d = [KerasBatchNorm1d(512)] if bn else []
-    relu = (lambda: TheanoReLU(sem.relu0)) if sem.relu0 else nn.ReLU   # PyTorch's own modules where nothing differs
+    relu = TheanoReLU if sem.relu0 else nn.ReLU   # PyTorch's own modules where nothing differs
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
     with torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)

@@ -20,7 +20,7 @@ def out(tmp_path):
     (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs1', '0'], '--epochs1 0'),
     (['--epochs2', '0'], '--epochs2 0'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
     (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'graphs: a CUDA-only fast path'),
-    (['--semantics', 'theano'], "semantics 'theano'"), (['--semantics', 'keras-cudnn', '--fast', 'fused'], "fused: PyTorch's fused Adam kernel"),
+    (['--semantics', 'theano'], "semantics 'theano'"),
 ])
 def test_train_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_train', '--out', str(out), *args), says)
