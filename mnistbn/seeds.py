@@ -50,7 +50,6 @@ class StackedCNN(nn.Module):
         self.norms = nn.ModuleList(_side_by_side(list(ns)) for ns in zip(*(_of(m, _BN) for m in models)))
         self.hidden = self.weights[0].shape[2]
         self.relu, self.pool = _of(models[0], nn.ReLU)[0], _of(models[0], nn.MaxPool2d)[0]   # PyTorch's, or Theano's gradients
-        self.semantics = models[0].semantics
 
     def forward(self, x, masks=None):
         "x: (S, N, 1, 28, 28) raw pixels; masks: (S, N, hidden) dropout multipliers in training (None: no dropout)."
