@@ -17,9 +17,10 @@ from .models import SEMANTICS, Semantics
 from .fast import Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
 
 # %% auto #0
-__all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'batch_statistics',
-           'evaluate', 'atomic_write', 'History', 'schedule', 'model_name', 'model_semantics', 'run_config', 'bar',
-           'epoch_line', 'run_epochs', 'fit']
+__all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'STAT_BINS', 'LAYER_FIELDS', 'BATCH_FIELDS', 'keras_loss', 'plain_loss',
+           'loss_fn', 'train_step', 'batch_statistics', 'evaluate', 'atomic_write', 'History', 'schedule', 'model_name',
+           'model_semantics', 'run_config', 'bar', 'epoch_line', 'run_epochs', 'stat_layers', 'ActivationStats',
+           'layer_stats', 'fit']
 
 # %% ../nbs/03_train.ipynb #09a3b6de
 _EPS = 1e-7
@@ -166,14 +167,14 @@ def model_semantics(model:nn.Module) -> Semantics:
     "The backend semantics `model` was built with (PyTorch's for a model built elsewhere)."
     return getattr(model, 'semantics', SEMANTICS['pytorch'])
 
-def run_config(model, data, phases, bs, seed, lr_switch, loss, fast) -> dict:
-    "The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics` only where not PyTorch's."
+def run_config(model, data, phases, bs, seed, lr_switch, loss, fast, updates=None) -> dict:
+    "The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics` and `updates` only where set."
     if int(bs) != bs or bs < 1: raise MnistbnError(f"bs={bs}: the batch size must be a whole number, at least 1.")
     sem = model_semantics(model).name
     return dict(model=model_name(model), phases=[[int(n), float(lr)] for n, lr in phases], bs=int(bs), seed=int(seed),
                 lr_switch=lr_switch, loss=loss, n_train=len(data.x_train), n_valid=len(data.x_valid),
                 mean=float(data.mean), std=float(data.std), device=str(data.x_train.device), fast=list(fast),
-                **({'semantics': sem} if sem != 'pytorch' else {}))
+                **({'semantics': sem} if sem != 'pytorch' else {}), **({'updates': int(updates)} if updates else {}))
 
 # %% ../nbs/03_train.ipynb #9fc879c5
 def bar(it, total:int, show:bool):
@@ -193,7 +194,7 @@ def run_epochs(hists:list[History], # one per model trained together, all at the
                step, # `step(*batch)`: one update; returns `[loss sum, correct]` per model on the device
                epoch_batches, # `epoch_batches(epoch)`: that epoch's batches, as `step`'s arguments
                evaluate, # `evaluate()`: the test metrics per model (see `evaluate`)
-               n:int, # training samples per epoch
+               n, # training samples per epoch, or `n(epoch)`: the samples of that epoch (a run that stops after some updates)
                bs:int, # batch size
                progress:bool=True, # a progress bar where one can show, and a line per epoch
                save=None, # `save()`: called after every epoch
@@ -203,18 +204,104 @@ def run_epochs(hists:list[History], # one per model trained together, all at the
         if all(h.status != 'running' for h in hists): break
         phase, lr = plan[epoch]
         set_lr(opt, lr)
-        start, tot = time.perf_counter(), None
-        for batch in bar(epoch_batches(epoch), n_batches(n, bs), progress):
+        start, tot, n_e = time.perf_counter(), None, n(epoch) if callable(n) else n
+        for batch in bar(epoch_batches(epoch), n_batches(n_e, bs), progress):
             out = step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
             tot = out.clone() if tot is None else tot.add_(out)
         sums, vals = tot.view(len(hists), 2).tolist(), evaluate().view(len(hists), -1).tolist()
         seconds = round(time.perf_counter() - start, 3)
         for h, (loss, correct), v in zip(hists, sums, vals):
             if h.status != 'running': continue
-            rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n, acc=correct / n, val_loss=v[0], val_acc=v[1])
+            rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n_e, acc=correct / n_e, val_loss=v[0], val_acc=v[1])
             h.add({**rec, **dict(zip(EXTRA, v[2:])), 'seconds': seconds}, last=epoch + 1 == len(plan))
             if progress: print(('' if len(hists) == 1 else f"seed {h.config['seed']}: ") + epoch_line(h, len(plan)))
         if save: save()
+
+# %% ../nbs/03_train.ipynb #ba78cc2c
+STAT_BINS = (-4., 8., 48)   # histogram grid of every recorded output: low edge, high edge, bins (0.25 wide)
+LAYER_FIELDS = ('mean', 'std', 'dead')
+BATCH_FIELDS = ('loss', 'acc', 'silent', 'top')
+
+def stat_layers(model:nn.Module) -> dict:
+    "The modules whose outputs `ActivationStats` records, by name: relu1, relu2, ..., bn1, bn2, ... in the model's order."
+    out, count = {}, {}
+    for m in model.modules():
+        kind = 'relu' if isinstance(m, nn.ReLU) else 'bn' if isinstance(m, nn.modules.batchnorm._BatchNorm) else None
+        if kind:
+            count[kind] = count.get(kind, 0) + 1
+            out[f"{kind}{count[kind]}"] = m
+    return out
+
+# %% ../nbs/03_train.ipynb #331d623d
+class ActivationStats:
+    "Every `every` updates, each ReLU and BatchNorm output's statistics and the batch's, into device buffers read once per epoch."
+    def __init__(self, model:nn.Module, every:int, per_epoch:int):
+        if int(every) != every or every < 1: raise MnistbnError(f"stats_every={every}: give a whole number of updates, at least 1.")
+        self.every, self.layers, self.count, self.armed = int(every), stat_layers(model), 0, False
+        dev, size, (lo, hi, nb) = next(model.parameters()).device, per_epoch // int(every) + 2, STAT_BINS
+        self.buf = {k: torch.zeros(size, len(LAYER_FIELDS) + nb, device=dev) for k in self.layers}
+        self.batch, self.updates, self.epochs = torch.zeros(size, len(BATCH_FIELDS), device=dev), [], []
+        self.handles = [m.register_forward_hook(self._layer(k)) for k, m in self.layers.items()]
+        self.handles.append(list(model.modules())[-1].register_forward_hook(self._output))
+
+    def _layer(self, name):
+        def hook(m, inp, out):
+            if not self.armed: return
+            x, (lo, hi, nb), row = out.detach().float(), STAT_BINS, self.buf[name][len(self.updates) - 1]
+            row[0], row[1] = x.mean(), x.std()
+            row[2] = (x.amax([0, *range(2, x.dim())]) <= 0).float().mean() if name.startswith('relu') else math.nan
+            row[3:] = torch.histc(x.clamp(lo, hi), nb, lo, hi) / x.numel()
+        return hook
+
+    def _output(self, m, inp, out):
+        if not self.armed: return
+        logits, y = out.detach().float(), self.labels
+        logp, pred = F.log_softmax(logits, 1).gather(1, y[:, None])[:, 0], logits.argmax(1)
+        row = self.batch[len(self.updates) - 1]
+        row[0], row[1] = -logp.clamp(_LOG_LO, _LOG_HI).mean(), (pred == y).float().mean()
+        row[2], row[3] = (logp < _LOG_LO).float().mean(), F.one_hot(pred, logits.shape[1]).sum(0).amax() / len(y)
+        self.armed = False
+
+    def step(self, yb:torch.Tensor) -> None:
+        "Before each update: arm the hooks if this update is one to record (update 0, every, 2 every, ...)."
+        if self.count % self.every == 0: self.updates.append(self.count); self.armed, self.labels = True, yb
+        self.count += 1
+
+    def end_epoch(self) -> None:
+        "Copy this epoch's records to the host (one read) and start the next."
+        n = len(self.updates)
+        self.epochs.append((self.updates, {k: b[:n].to('cpu', copy=True) for k, b in self.buf.items()}, self.batch[:n].to('cpu', copy=True)))
+        self.updates = []
+
+    def remove(self) -> None:
+        for h in self.handles: h.remove()
+
+    def result(self) -> dict:
+        "Everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
+        ups = [u for e in self.epochs for u in e[0]]
+        lay = {k: torch.cat([e[1][k] for e in self.epochs]) if self.epochs else torch.zeros(0, 3 + STAT_BINS[2]) for k in self.buf}
+        bat = torch.cat([e[2] for e in self.epochs]) if self.epochs else torch.zeros(0, len(BATCH_FIELDS))
+        return dict(update=ups, every=self.every, bins=list(STAT_BINS), batch={f: bat[:, i].tolist() for i, f in enumerate(BATCH_FIELDS)},
+                    layers={k: {**{f: v[:, i].tolist() for i, f in enumerate(LAYER_FIELDS) if f != 'dead' or k.startswith('relu')},
+                                'hist': v[:, 3:].tolist()} for k, v in lay.items()})
+
+# %% ../nbs/03_train.ipynb #e5cc7030
+def layer_stats(model:nn.Module, # a model
+                x:torch.Tensor, # one batch of images
+                y:torch.Tensor|None=None, # its labels (None: the batch statistics are left out)
+               ) -> dict:
+    "For one batch, in evaluation mode: each ReLU and BatchNorm output's mean, std, dead fraction and histogram, by layer name."
+    rec, was_training = ActivationStats(model, 1, 1), model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            rec.step(torch.zeros(len(x), dtype=torch.long, device=x.device) if y is None else y)
+            model(x)
+    finally: rec.remove(); model.train(was_training)
+    rec.end_epoch()
+    r = rec.result()
+    stats = {k: {f: v[0] for f, v in d.items()} for k, d in r['layers'].items()}
+    return stats | ({} if y is None else {'batch': {f: v[0] for f, v in r['batch'].items()}})
 
 # %% ../nbs/03_train.ipynb #8c1d5bbd
 def _restore(path:Path, model, opt, config) -> History:
@@ -234,6 +321,14 @@ def _restore(path:Path, model, opt, config) -> History:
     opt.load_state_dict(saved)
     return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}})
 
+def _stats_so_far(folder:Path|None, hist:History) -> list:
+    "The recorded epochs of a resumed run's stats.json, as `ActivationStats.epochs` holds them."
+    f = None if folder is None else folder/'stats.json'
+    if not hist.records or f is None or not f.exists(): return []
+    r = json.loads(f.read_text())
+    lay = {k: torch.tensor([[*(d.get(x, [math.nan] * len(d['mean']))[i] for x in LAYER_FIELDS), *d['hist'][i]] for i in range(len(r['update']))]) for k, d in r['layers'].items()}
+    return [(r['update'], lay, torch.tensor([[r['batch'][x][i] for x in BATCH_FIELDS] for i in range(len(r['update']))]))]
+
 # %% ../nbs/03_train.ipynb #200c07b7
 def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         data:MNISTData, # from `load_mnist`; training happens on its device
@@ -251,12 +346,20 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         graphs:bool=None, # fast path, CUDA: each full batch's step replayed from one captured CUDA graph (same math; None: on, on CUDA)
         tf32:bool=None, # CUDA: TF32 products in convolutions and matrix products (*not* the same math: 10-bit mantissas)
         bf16:bool=None, # the forward pass under bfloat16 autocast (*not* the same math: 8-bit mantissas)
+        updates:int|None=None, # stop after this many updates (the epoch they end in is recorded over its updates); None: the whole plan
+        stats_every:int|None=None, # record `ActivationStats` every this many updates: `h.stats`, and stats.json in `checkpoint`
        ) -> History:
     "Train `model` on `data` through `phases` with one Adam optimizer; return the History."
     lossf, plan, device = loss_fn(loss), schedule(phases, lr_switch), data.x_train.device
     keras_adam = model_semantics(model).adam == 'keras'   # the model says which Adam its semantics train with
+    if updates is not None and (isinstance(updates, bool) or int(updates) != updates or updates < 1):
+        raise MnistbnError(f"updates={updates!r}: give a whole number of updates, at least 1 (or None: the whole plan).")
+    if stats_every is not None and (graphs or compile): raise MnistbnError("stats_every: its hooks run eagerly; leave graphs and compile off.")
+    if stats_every is not None and graphs is None: graphs = False
     on = resolve_fast(device, keras_adam, channels_last=channels_last, fused=fused, compile=compile, graphs=graphs, tf32=tf32, bf16=bf16)
-    config = run_config(model, data, phases, bs, seed, lr_switch, loss, [k for k, v in on.items() if v])
+    config = run_config(model, data, phases, bs, seed, lr_switch, loss, [k for k, v in on.items() if v], updates)
+    nb, n = n_batches(len(data.x_train), bs), len(data.x_train)
+    if updates: plan = plan[:-(-updates // nb)]
     model.to(device)
     if on['channels_last']: model.to(memory_format=torch.channels_last)
     if on['compile']:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
@@ -272,18 +375,30 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         hist = _restore(folder/'checkpoint.pt', model, opt, config)
     elif folder: folder.mkdir(parents=True, exist_ok=True)
 
+    left = lambda epoch: nb if not updates else min(nb, updates - epoch * nb)   # the updates of `epoch`
     def epoch_batches(epoch):
         with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
             torch.manual_seed(derive_seed(seed, epoch, 'dropout'))   # this seed's and epoch's dropout masks
-            yield from batches(data.x_train, data.y_train, bs, seed, epoch)
-    def save():
+            for _, batch in zip(range(left(epoch)), batches(data.x_train, data.y_train, bs, seed, epoch)): yield batch
+    stats = None if stats_every is None else ActivationStats(model, stats_every, nb)
+    if stats: stats.count, stats.epochs = len(hist.records) * nb, _stats_so_far(folder, hist)
+    def end_epoch():
+        if stats: stats.end_epoch()
+        if not folder: return
+        if stats: atomic_write(folder/'stats.json', lambda p: Path(p).write_text(json.dumps(stats.result())))
         state = dict(model=model.state_dict(), optimizer=opt.state_dict(), history=asdict(hist))
         atomic_write(folder/'checkpoint.pt', lambda p: torch.save(state, p))
         hist.save(folder/'history.json')
-    step = lambda xb, yb: train_step(net, opt, lossf, xb, yb)
+    def step(xb, yb):
+        if stats: stats.step(yb)
+        return train_step(net, opt, lossf, xb, yb)
     if on['graphs']: step = GraphedStep(step, opt, (bs, *data.x_train.shape[1:]))
     model.train()
-    with float32_precision(on['tf32']):   # only CUDA reads these flags
-        run_epochs([hist], plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf),
-                   len(data.x_train), bs, progress, save if folder else None)
+    try:
+        with float32_precision(on['tf32']):   # only CUDA reads these flags
+            run_epochs([hist], plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf),
+                       lambda epoch: min(n, left(epoch) * bs), bs, progress, end_epoch if folder or stats else None)
+    finally:
+        if stats: stats.remove()
+    if stats: hist.stats = stats.result()
     return hist
