@@ -37,13 +37,17 @@ def grid(seeds=(0,), # any number of seeds
     return [RunSpec(m, lr, sw, int(s), quick, sem) for m, lr, _, _ in ORIGINAL_TABLE for sw in lr_switches for s in seeds]
 
 # %% ../nbs/06_compare.ipynb #6128df1f
+_LN10 = math.log(10)
+
 def at_chance(rec:dict) -> bool:
-    "An epoch's record (or the original's row) at chance: training accuracy below 0.2, training loss within 2% of ln 10."
-    return rec['acc'] < 0.2 and abs(rec['loss'] - math.log(10)) < 0.02 * math.log(10)
+    "An epoch's record (or the original's row) at chance in training: accuracy below 0.2, loss within 2% of ln 10."
+    return rec['acc'] < 0.2 and abs(rec['loss'] - _LN10) < 0.02 * _LN10
 
 def collapsed(h:History) -> bool:
-    "A finished run that ended at chance (see above)."
-    return h.status == 'finished' and at_chance(h.final)
+    "A run that ended (or stopped) at chance on the test set, with batch statistics too where it has them (see above)."
+    r = h.final
+    return (h.status == 'finished' and r['val_acc'] < 0.2 and abs(r['val_loss'] - _LN10) < 0.02 * _LN10
+            and r.get('val_acc_batch', 0) < 0.2)
 
 # %% ../nbs/06_compare.ipynb #d4bc2ba9
 def summarize(hists:dict) -> list[dict]:

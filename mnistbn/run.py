@@ -34,18 +34,26 @@ class RunSpec:
     seed: int
     quick: bool = False # 2,000 / 1,000 images and 1 + 1 epochs
     semantics: str = 'pytorch' # the backend's gradients and Adam, by name (see Models): 'keras-cudnn', ...
+    phase_epochs: tuple|None = None # epochs of each phase, the n-th at lr / 10**(n-1); None: (1, 8), quick (1, 1)
+    loss: str = 'keras' # 'keras' (clipped) or 'plain'
+    updates: int|None = None # stop after this many updates (see `fit`)
     @property
     def id(self) -> str:
         sem = '' if self.semantics == 'pytorch' else '-' + self.semantics.replace(',', '-').replace('=', '')
-        return f"{self.model}-{self.lr:g}-{self.lr_switch}-seed{self.seed}" + ('-quick' if self.quick else '') + sem
+        return (f"{self.model}-{self.lr:g}-{self.lr_switch}-seed{self.seed}" + ('-quick' if self.quick else '') +
+                (f"-e{'+'.join(map(str, self.phase_epochs))}" if self.phase_epochs else '') +
+                ('' if self.loss == 'keras' else f"-{self.loss}") + (f"-u{self.updates}" if self.updates else '') + sem)
     @property
     def config(self) -> tuple: return self.model, self.lr, self.lr_switch
     @property
     def phases(self):
-        e1, e2 = (QUICK if self.quick else FULL)['epochs']
-        return ((e1, self.lr), (e2, self.lr / 10))
+        return tuple((n, self.lr / 10**i) for i, n in enumerate(self.phase_epochs or (QUICK if self.quick else FULL)['epochs']))
     @property
-    def epochs(self) -> int: return sum(n for n, _ in self.phases)
+    def epochs(self) -> int:
+        "The epochs this run records (a run stopped after `updates` records the epoch it stopped in)."
+        total = sum(n for n, _ in self.phases)
+        per_epoch = -(-(QUICK['n_train'] if self.quick else 60000) // 64)
+        return total if not self.updates else min(total, -(-self.updates // per_epoch))
 
 # %% ../nbs/05_run.ipynb #230a8bd3
 def writable_folder(path:str|Path) -> Path:
@@ -103,9 +111,9 @@ def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict) -> list[
     s = group[0]
     if len(group) == 1:
         model = MODELS[s.model](data.mean, data.std, seed=s.seed, semantics=s.semantics)
-        return [fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, checkpoint=out/'runs'/s.id,
-                    resume=True, progress=progress, **fast)]
-    hists = fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch, semantics=s.semantics,
+        return [fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, loss=s.loss, checkpoint=out/'runs'/s.id,
+                    resume=True, progress=progress, updates=s.updates, **fast)]
+    hists = fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch, loss=s.loss, semantics=s.semantics,
                       progress=progress, **{k: v for k, v in fast.items() if k in SEEDS_FAST})
     for g, h in zip(group, hists): h.save(out/'runs'/g.id/'history.json')
     return hists
@@ -184,10 +192,10 @@ def default_workers(device) -> int:
 def _groups(specs:list[RunSpec], out:Path, together:bool) -> list[list[RunSpec]]:
     "The runs to do, one list per training call: with `together`, a configuration's new runs share one."
     if not together: return [[s] for s in specs]
-    resumed = [s for s in specs if (out/'runs'/s.id/'checkpoint.pt').exists()]   # an interrupted run resumes alone
+    resumed = [s for s in specs if (out/'runs'/s.id/'checkpoint.pt').exists() or s.updates]   # resumes, and early stops, alone
     fresh = {}
     for s in specs:
-        if s not in resumed: fresh.setdefault((s.config, s.quick, s.semantics), []).append(s)
+        if s not in resumed: fresh.setdefault((s.config, s.quick, s.semantics, s.phase_epochs, s.loss), []).append(s)
     return [[s] for s in resumed] + list(fresh.values())
 
 def _set_threads(threads:int|None) -> None:

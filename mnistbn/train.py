@@ -277,13 +277,15 @@ class ActivationStats:
         for h in self.handles: h.remove()
 
     def result(self) -> dict:
-        "Everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
+        "Everything recorded so far, to 4 significant digits: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
         ups = [u for e in self.epochs for u in e[0]]
         lay = {k: torch.cat([e[1][k] for e in self.epochs]) if self.epochs else torch.zeros(0, 3 + STAT_BINS[2]) for k in self.buf}
         bat = torch.cat([e[2] for e in self.epochs]) if self.epochs else torch.zeros(0, len(BATCH_FIELDS))
-        return dict(update=ups, every=self.every, bins=list(STAT_BINS), batch={f: bat[:, i].tolist() for i, f in enumerate(BATCH_FIELDS)},
-                    layers={k: {**{f: v[:, i].tolist() for i, f in enumerate(LAYER_FIELDS) if f != 'dead' or k.startswith('relu')},
-                                'hist': v[:, 3:].tolist()} for k, v in lay.items()})
+        keep = lambda t: [[float(f"{v:.4g}") for v in r] for r in t.T.tolist()]   # 4 significant digits: a file 3x smaller
+        b, lay = keep(bat), {k: keep(v) for k, v in lay.items()}
+        return dict(update=ups, every=self.every, bins=list(STAT_BINS), batch=dict(zip(BATCH_FIELDS, b)),
+                    layers={k: {**{f: v[i] for i, f in enumerate(LAYER_FIELDS) if f != 'dead' or k.startswith('relu')},
+                                'hist': [list(r) for r in zip(*v[3:])]} for k, v in lay.items()})
 
 # %% ../nbs/03_train.ipynb #e5cc7030
 def layer_stats(model:nn.Module, # a model
