@@ -34,7 +34,15 @@ def test_train_bad_arguments(out, args, says):
 def test_compare_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
 
-@pytest.mark.parametrize('prog', ['mnistbn_train', 'mnistbn_compare'])
+@pytest.mark.parametrize('args,says', [
+    (['--lrs', ''], "--lrs '': the list is empty"), (['--lrs', '0.01,-0.1'], 'learning rate -0.1'), (['--lrs', 'big'], '--lrs'),
+    (['--models', 'conv,resnet'], "model 'resnet'"), (['--seeds', '5-1'], 'empty'), (['--loss', 'mse'], "loss 'mse'"),
+    (['--updates', '-3'], '--updates -3'), (['--workers', '0'], '--workers 0'), (['--executor', 'slurm'], "executor 'slurm'"),
+])
+def test_sweep_bad_arguments(out, args, says):
+    one_line_error(run('mnistbn_sweep', '--out', str(out), '--quick', '--device', 'cpu', *args), says)
+
+@pytest.mark.parametrize('prog', ['mnistbn_train', 'mnistbn_compare', 'mnistbn_sweep'])
 def test_unwritable_output_folder(tmp_path, prog):
     (tmp_path/'file').write_text('a file, not a folder')
     one_line_error(run(prog, '--out', str(tmp_path/'file'/'out'), '--quick'), 'cannot write there')
