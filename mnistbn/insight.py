@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_insight.ipynb #33b1b695
 from __future__ import annotations
-import csv, math, statistics
+import csv, json, math, statistics
 from pathlib import Path
 from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
@@ -13,7 +13,8 @@ from .run import RunSpec, run_specs
 from .compare import collapsed
 
 # %% auto #0
-__all__ = ['SWEEP_COLUMNS', 'wilson', 'sweep_specs', 'sweep_rows', 'sensitivity', 'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep']
+__all__ = ['SWEEP_COLUMNS', 'wilson', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows', 'sensitivity',
+           'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep']
 
 # %% ../nbs/07_insight.ipynb #f3cffc98
 def wilson(k:int, # successes (here: runs that collapsed)
@@ -25,6 +26,63 @@ def wilson(k:int, # successes (here: runs that collapsed)
     p, d = k / n, 1 + z * z / n
     centre, half = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return max(0., centre - half), min(1., centre + half)
+
+# %% ../nbs/07_insight.ipynb #dec40ea5
+def load_stats(folder:str|Path) -> dict:
+    "The `stats.json` that `fit(..., stats_every=k, checkpoint=folder)` wrote."
+    f = Path(folder)/'stats.json'
+    try: return json.loads(f.read_text())
+    except (OSError, ValueError) as e: raise MnistbnError(f"{f}: no readable activation statistics ({e}). Train with stats_every.") from None
+
+def _plt(path):
+    import matplotlib
+    if path is not None and matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline'): matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt
+
+def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.stats`
+               layers=('relu1', 'relu2', 'relu3'), # which outputs, one column each
+               fields=('mean', 'std', 'dead'), # which statistics, one row each
+               path:Path|None=None, title:str='', last:int|None=None, # with `last`, only the updates up to it
+              ):
+    "Each statistic of each layer against updates, one line per run; with `path`, saved as PNG."
+    plt = _plt(path)
+    fig, axes = plt.subplots(len(fields), len(layers), figsize=(3.7 * len(layers), 2.4 * len(fields)), sharex=True, squeeze=False)
+    for (label, s), color in zip(runs.items(), ['tab:red', 'tab:blue', 'tab:orange', 'tab:green', 'tab:purple', 'tab:gray']):
+        n = len(s['update']) if last is None else sum(u <= last for u in s['update'])
+        for j, layer in enumerate(layers):
+            if layer not in s['layers']: continue
+            for i, f in enumerate(fields):
+                if f in s['layers'][layer]: axes[i][j].plot(s['update'][:n], s['layers'][layer][f][:n], color=color, lw=1.2, label=label)
+    for j, layer in enumerate(layers):
+        axes[0][j].set_title(layer)
+        axes[-1][j].set_xlabel('update')
+        for i, f in enumerate(fields): axes[i][j].grid(alpha=0.3); axes[i][0].set_ylabel(f)
+    axes[0][-1].legend(fontsize=7)
+    fig.suptitle(title); fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=110)
+    return fig
+
+def plot_hist(runs:dict, # {label: stats}
+              layers=('relu1', 'relu2', 'relu3'), path:Path|None=None, title:str=''):
+    "The 'colorful dimension': per run and layer, the histogram of the output (vertical) along the updates, log colour scale."
+    import numpy as np
+    plt = _plt(path)
+    fig, axes = plt.subplots(len(runs), len(layers), figsize=(3.7 * len(layers), 2.3 * len(runs)), squeeze=False, sharey=True)
+    for i, (label, s) in enumerate(runs.items()):
+        lo, hi, nb = s['bins']
+        for j, layer in enumerate(layers):
+            ax = axes[i][j]
+            if layer not in s['layers']: ax.axis('off'); continue
+            h = np.log10(np.asarray(s['layers'][layer]['hist']).T + 1e-6)
+            ax.imshow(h, origin='lower', aspect='auto', cmap='viridis', vmin=-6, vmax=0,
+                      extent=(s['update'][0], s['update'][-1], lo, hi))
+            ax.set_title(f"{label}: {layer}", fontsize=8)
+            if i == len(runs) - 1: ax.set_xlabel('update')
+        axes[i][0].set_ylabel('output value')
+    fig.suptitle(title or 'Histograms along training (log10 of the share per 0.25 bin)'); fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=110)
+    return fig
 
 # %% ../nbs/07_insight.ipynb #5bf14e73
 def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
