@@ -18,9 +18,9 @@ from .fast import Autocast, GraphedStep, adam, float32_precision, resolve_fast, 
 
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'STAT_BINS', 'LAYER_FIELDS', 'BATCH_FIELDS', 'keras_loss', 'plain_loss',
-           'loss_fn', 'train_step', 'batch_statistics', 'evaluate', 'atomic_write', 'History', 'schedule', 'model_name',
-           'model_semantics', 'run_config', 'bar', 'epoch_line', 'run_epochs', 'stat_layers', 'ActivationStats',
-           'layer_stats', 'fit']
+           'loss_fn', 'train_step', 'batch_statistics', 'precise_bn', 'evaluate', 'atomic_write', 'History', 'schedule',
+           'model_name', 'model_semantics', 'run_config', 'bar', 'epoch_line', 'run_epochs', 'stat_layers',
+           'ActivationStats', 'layer_stats', 'fit']
 
 # %% ../nbs/03_train.ipynb #09a3b6de
 _EPS = 1e-7
@@ -82,15 +82,49 @@ def _sums(model, x, y, lossf, bs) -> torch.Tensor:
         tot = tot + torch.stack([losses.sum(1), (out.argmax(2) == yb).sum(1)], 1)
     return tot / len(x)
 
+@contextmanager
+def precise_bn(model:nn.Module, # a model with BatchNorm (one without is left as it is)
+               x:torch.Tensor, # training images
+               n:int=200, # batches whose statistics are averaged (fvcore's default)
+               bs:int=64, # their size
+              ):
+    "Evaluation mode with each BatchNorm's running statistics replaced by the plain average of its batch statistics over the first `n` training batches (fvcore's `update_bn_stats`); restored after."
+    norms, was_training = _norms(model), model.training
+    saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
+    sums = {m: [0., 0., 0] for m in norms}
+    def hook(m, inp):
+        var, mean = torch.var_mean(inp[0].float(), [0, *range(2, inp[0].dim())], correction=0)
+        sums[m][0], sums[m][1], sums[m][2] = sums[m][0] + mean, sums[m][1] + var, sums[m][2] + 1
+    handles = [m.register_forward_pre_hook(hook) for m in norms]
+    try:
+        with torch.no_grad(), batch_statistics(model):   # each layer's input as training sees it: earlier BatchNorms by the batch, no dropout
+            for _, (xb, _) in zip(range(n), batches(x, torch.zeros(len(x), dtype=torch.long, device=x.device), bs, seed=None)): model(xb)
+    finally:
+        for h in handles: h.remove()
+    try:
+        with torch.no_grad():
+            for m in norms:
+                m.running_mean.copy_(sums[m][0] / sums[m][2]); m.running_var.copy_(sums[m][1] / sums[m][2])
+        model.eval()
+        yield model
+    finally:
+        with torch.no_grad():
+            for m, (mean, var) in zip(norms, saved): m.running_mean.copy_(mean); m.running_var.copy_(var)
+        model.train(was_training)
+
 def evaluate(model:nn.Module, # a model, or a `StackedCNN` of several
-             x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000) -> torch.Tensor:
-    "Per model `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch statistics."
+             x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
+             precise:tuple|None=None, # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_bn`
+            ) -> torch.Tensor:
+    "Per model `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch statistics (and `precise`'s two)."
     was_training = model.training
     model.eval()
     res = _sums(model, x, y, lossf, bs)
     model.train(was_training)
     if not _norms(model): return res
-    with batch_statistics(model): return torch.cat([res, _sums(model, x, y, lossf, bs)[:, 1:]], 1)
+    with batch_statistics(model): res = torch.cat([res, _sums(model, x, y, lossf, bs)[:, 1:]], 1)
+    if precise is None: return res
+    with precise_bn(model, *precise): return torch.cat([res, _sums(model, x, y, lossf, bs)], 1)
 
 # %% ../nbs/03_train.ipynb #36a17855
 def atomic_write(path:Path, write) -> None:
@@ -102,7 +136,7 @@ def atomic_write(path:Path, write) -> None:
 
 # %% ../nbs/03_train.ipynb #23c00623
 METRICS = ['loss', 'acc', 'val_loss', 'val_acc']
-EXTRA = ['val_acc_batch']   # recorded for models with BatchNorm: the test accuracy with batch statistics
+EXTRA = ['val_acc_batch', 'val_loss_precise', 'val_acc_precise']   # models with BatchNorm: test accuracy with batch statistics; with precise_bn also these
 
 @dataclass
 class History:
@@ -350,6 +384,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         bf16:bool=None, # the forward pass under bfloat16 autocast (*not* the same math: 8-bit mantissas)
         updates:int|None=None, # stop after this many updates (the epoch they end in is recorded over its updates); None: the whole plan
         stats_every:int|None=None, # record `ActivationStats` every this many updates: `h.stats`, and stats.json in `checkpoint`
+        precise_bn:int|None=None, # with BatchNorm: also val_loss_precise and val_acc_precise, after `precise_bn` over this many batches
        ) -> History:
     "Train `model` on `data` through `phases` with one Adam optimizer; return the History."
     lossf, plan, device = loss_fn(loss), schedule(phases, lr_switch), data.x_train.device
@@ -377,6 +412,9 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         hist = _restore(folder/'checkpoint.pt', model, opt, config)
     elif folder: folder.mkdir(parents=True, exist_ok=True)
 
+    if precise_bn is not None and (int(precise_bn) != precise_bn or precise_bn < 1):
+        raise MnistbnError(f"precise_bn={precise_bn!r}: give a whole number of training batches, at least 1 (200 is fvcore's default).")
+    precise = (data.x_train, int(precise_bn)) if precise_bn and _norms(model) else None
     left = lambda epoch: nb if not updates else min(nb, updates - epoch * nb)   # the updates of `epoch`
     def epoch_batches(epoch):
         with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
@@ -398,7 +436,7 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
     model.train()
     try:
         with float32_precision(on['tf32']):   # only CUDA reads these flags
-            run_epochs([hist], plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf),
+            run_epochs([hist], plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=precise),
                        lambda epoch: min(n, left(epoch) * bs), bs, progress, end_epoch if folder or stats else None)
     finally:
         if stats: stats.remove()
