@@ -170,8 +170,8 @@ def sweep_md(rows:list[dict], sens:dict) -> str:
     r0 = rows[0]
     how = (f"{'one epoch' if r0['phase_epochs'] == '1' else 'epochs ' + r0['phase_epochs'] + ' (each phase at a tenth of the rate before)'}"
            + (f", stopped after {r0['updates']} updates" if r0['updates'] else '') + ('' if r0['semantics'] == 'pytorch' else f", {r0['semantics']} semantics"))
-    notes = [f"Each run: {how}, batch 64. collapsed: the run's last record at chance on the test set (val_acc < 0.2, val_loss within 2% "
-             "of ln 10). P(collapse): collapsed / seeds, with its 95% Wilson interval. val_acc: the final value over all runs, collapsed ones included.",
+    notes = [f"Each run: {how}, batch 64. collapsed: the run's last record at chance on the test set (val_acc < 0.2; "
+             "for BN also with batch statistics). P(collapse): collapsed / seeds, with its 95% Wilson interval. val_acc: the final value over all runs, collapsed ones included.",
              'Learning-rate sensitivity (Wortsman et al. 2023; mean over the rates of min(final val_loss, ln 10) minus the best, per seed; '
              'mean ± sd over seeds): ' + '; '.join(f"{m} ({l} loss) {v['mean']:.3f} ± {v['std']:.3f} over {v['seeds']} seeds" for (m, l), v in sens.items()) + '.']
     return '\n'.join(lines) + '\n\n' + '\n\n'.join(notes) + '\n'
@@ -181,11 +181,7 @@ _COLORS = {'conv': 'tab:blue', 'bn': 'tab:orange'}
 
 def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
     "P(collapse) and final val_acc against the first learning rate, per model and loss; with `path`, saved as PNG."
-    import matplotlib
-    if path is not None and matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline'):
-        matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    rows = sweep_rows(hists)
+    plt, rows = _plt(path), sweep_rows(hists)
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
     curves = dict.fromkeys((r['model'], r['loss']) for r in rows)
     for i, (model, loss) in enumerate(curves):
