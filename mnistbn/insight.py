@@ -124,11 +124,13 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
     for (model, loss, lr, sem, pe, updates, sw), runs in groups.items():
         ok = [h for _, h in runs if h.status == 'finished']
         k, acc = sum(map(collapsed, ok)), sorted(h.final['val_acc'] for h in ok)
+        batch = [h.final['val_acc_batch'] for h in ok if 'val_acc_batch' in h.final]
         lo, hi = wilson(k, len(runs))
         rows.append(dict(model=model, loss=loss, lr=lr, semantics=sem, phase_epochs='+'.join(map(str, pe or ())), updates=updates or '',
                          lr_switch=sw, seeds=len(runs), collapsed=k, diverged=len(runs) - len(ok), p_collapse=k / len(runs),
                          ci_low=lo, ci_high=hi, val_acc_median=statistics.median(acc) if acc else math.nan,
-                         val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan))
+                         val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan,
+                         val_acc_batch_median=statistics.median(batch) if batch else math.nan))
     return rows
 
 # %% ../nbs/07_insight.ipynb #e68e95ad
@@ -150,7 +152,7 @@ def sensitivity(hists:dict, # {RunSpec: History} of a sweep
 
 # %% ../nbs/07_insight.ipynb #ed6df4b8
 SWEEP_COLUMNS = ['model', 'loss', 'lr', 'semantics', 'phase_epochs', 'updates', 'lr_switch', 'seeds', 'collapsed', 'diverged',
-                 'p_collapse', 'ci_low', 'ci_high', 'val_acc_median', 'val_acc_min', 'val_acc_max']
+                 'p_collapse', 'ci_low', 'ci_high', 'val_acc_median', 'val_acc_min', 'val_acc_max', 'val_acc_batch_median']
 
 def sweep_csv(rows:list[dict], path:Path) -> None:
     "The sweep's rows as CSV, one column per number."
@@ -163,15 +165,17 @@ def sweep_csv(rows:list[dict], path:Path) -> None:
 
 def sweep_md(rows:list[dict], sens:dict) -> str:
     "The sweep as a Markdown table, with each model's learning-rate sensitivity."
-    lines = ['| model | loss | lr | seeds | collapsed | P(collapse) [95% CI] | val_acc median | min | max |', '|---|---|---|---|---|---|---|---|---|']
+    lines = ['| model | loss | lr | seeds | collapsed | P(collapse) [95% CI] | val_acc median | min | max | val_acc_batch median |', '|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         lines.append(f"| {r['model']} | {r['loss']} | {r['lr']:g} | {r['seeds']} | {r['collapsed']}" + (f" (+{r['diverged']} diverged)" if r['diverged'] else '') +
-                     f" | {r['p_collapse']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] | {r['val_acc_median']:.4f} | {r['val_acc_min']:.4f} | {r['val_acc_max']:.4f} |")
+                     f" | {r['p_collapse']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] | {r['val_acc_median']:.4f} | {r['val_acc_min']:.4f} | {r['val_acc_max']:.4f} | " +
+                     ('' if math.isnan(r['val_acc_batch_median']) else f"{r['val_acc_batch_median']:.4f}") + ' |')
     r0 = rows[0]
     how = (f"{'one epoch' if r0['phase_epochs'] == '1' else 'epochs ' + r0['phase_epochs'] + ' (each phase at a tenth of the rate before)'}"
            + (f", stopped after {r0['updates']} updates" if r0['updates'] else '') + ('' if r0['semantics'] == 'pytorch' else f", {r0['semantics']} semantics"))
     notes = [f"Each run: {how}, batch 64. collapsed: the run's last record at chance on the test set (val_acc < 0.2; "
-             "for BN also with batch statistics). P(collapse): collapsed / seeds, with its 95% Wilson interval. val_acc: the final value over all runs, collapsed ones included.",
+             "for BN also with batch statistics). P(collapse): collapsed / seeds, with its 95% Wilson interval. val_acc: the final value over all runs, collapsed ones included; val_acc_batch (BN): "
+             "the same with each test batch's own statistics, free of the running statistics' lag.",
              'Learning-rate sensitivity (Wortsman et al. 2023; mean over the rates of min(final val_loss, ln 10) minus the best, per seed; '
              'mean ± sd over seeds): ' + '; '.join(f"{m} ({l} loss) {v['mean']:.3f} ± {v['std']:.3f} over {v['seeds']} seeds" for (m, l), v in sens.items()) + '.']
     return '\n'.join(lines) + '\n\n' + '\n\n'.join(notes) + '\n'
