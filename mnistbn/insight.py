@@ -196,6 +196,8 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
                    fmt='o' + style, color=_COLORS.get(model), capsize=3, label=label)
         b.plot(lr, [r['val_acc_median'] for r in rs], style, color=_COLORS.get(model), label=f"{label}, median")
         b.fill_between(lr, [r['val_acc_min'] for r in rs], [r['val_acc_max'] for r in rs], color=_COLORS.get(model), alpha=0.12)
+        if not any(math.isnan(r['val_acc_batch_median']) for r in rs):   # BN: the same weights with batch statistics, free of the lag
+            b.plot(lr, [r['val_acc_batch_median'] for r in rs], ':', color=_COLORS.get(model), lw=2, label=f"{label}, val_acc_batch median")
         for s, h in hists.items():
             if (s.model, s.loss) != (model, loss) or h.status != 'finished': continue
             b.plot([s.lr * shift], [h.final['val_acc']], 'x' if collapsed(h) else '.', color=_COLORS.get(model), ms=6 if collapsed(h) else 4, alpha=0.6)
