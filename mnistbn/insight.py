@@ -13,8 +13,8 @@ from .run import RunSpec, run_specs
 from .compare import collapsed
 
 # %% auto #0
-__all__ = ['SWEEP_COLUMNS', 'wilson', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows', 'sensitivity',
-           'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep']
+__all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows',
+           'sensitivity', 'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep']
 
 # %% ../nbs/07_insight.ipynb #f3cffc98
 def wilson(k:int, # successes (here: runs that collapsed)
@@ -26,6 +26,15 @@ def wilson(k:int, # successes (here: runs that collapsed)
     p, d = k / n, 1 + z * z / n
     centre, half = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return max(0., centre - half), min(1., centre + half)
+
+# %% ../nbs/07_insight.ipynb #b922dd4a
+def fisher(k1:int, n1:int, # k1 of n1 in the first group
+           k2:int, n2:int, # k2 of n2 in the second
+          ) -> float:
+    "The two-sided p-value of Fisher's exact test for k1 of n1 against k2 of n2 (tables at most as likely as the one seen)."
+    K, N = k1 + k2, n1 + n2
+    pr = lambda k: math.comb(n1, k) * math.comb(n2, K - k) / math.comb(N, K)
+    return min(1., sum(pr(k) for k in range(max(0, K - n2), min(K, n1) + 1) if pr(k) <= pr(k1) * (1 + 1e-9)))
 
 # %% ../nbs/07_insight.ipynb #dec40ea5
 def load_stats(folder:str|Path) -> dict:
