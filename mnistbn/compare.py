@@ -13,7 +13,8 @@ from .train import History, LR_SWITCHES, METRICS, atomic_write
 from .run import QUICK, RunSpec, run_specs
 
 # %% auto #0
-__all__ = ['ORIGINAL_TABLE', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'plot_curves', 'compare']
+__all__ = ['ORIGINAL_TABLE', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'pyplot', 'plot_curves',
+           'compare']
 
 # %% ../nbs/06_compare.ipynb #699eca5b
 ORIGINAL_TABLE = [  # the original notebook's rows, in its order: model, first lr, label, final-epoch metrics (Keras 1.2.2)
@@ -109,12 +110,16 @@ def table_csv(rows:list[dict], path:Path) -> None:
     atomic_write(path, write)
 
 # %% ../nbs/06_compare.ipynb #2a0dd353
+def pyplot(path=None):
+    "matplotlib's pyplot, drawing off screen (Agg) when the figure goes to a file, unless a notebook draws it inline."
+    import matplotlib
+    if path is not None and matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline'): matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt
+
 def plot_curves(hists:dict, path:Path|None=None, title:str=''):
     "Draw (and with `path`, save as PNG) the validation curves of the grid; returns the figure."
-    import matplotlib
-    if path is not None and matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline'):
-        matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    plt = pyplot(path)
     from matplotlib.ticker import MaxNLocator
     colors, styles = {'conv': 'tab:blue', 'bn': 'tab:orange'}, {'applied': '-', 'ignored': '--'}
     lrs = list(dict.fromkeys(lr for _, lr, _, _ in ORIGINAL_TABLE))
@@ -188,6 +193,5 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
     table_csv(rows, out/'table.csv')
     title = ('MNIST CNN without and with BatchNorm' + (' (QUICK MODE: small subset, 1 + 1 epochs)' if quick else '') +
              ('' if sem == 'pytorch' else f", {sem} semantics"))
-    import matplotlib.pyplot as plt
-    plt.close(plot_curves(hists, out/'curves.png', title))
+    pyplot().close(plot_curves(hists, out/'curves.png', title))
     return md

@@ -8,9 +8,9 @@ import csv, json, math, statistics
 from pathlib import Path
 from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
-from .train import History, LOSSES, LR_SWITCHES, atomic_write
+from .train import History, LR_SWITCHES, atomic_write, loss_fn
 from .run import RunSpec, run_specs
-from .compare import collapsed
+from .compare import _LN10, collapsed, pyplot
 
 # %% auto #0
 __all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows',
@@ -43,19 +43,13 @@ def load_stats(folder:str|Path) -> dict:
     try: return json.loads(f.read_text())
     except (OSError, ValueError) as e: raise MnistbnError(f"{f}: no readable activation statistics ({e}). Train with stats_every.") from None
 
-def _plt(path):
-    import matplotlib
-    if path is not None and matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline'): matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    return plt
-
 def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.stats`
                layers=('relu1', 'relu2', 'relu3'), # which outputs, one column each
                fields=('mean', 'std', 'dead'), # which statistics, one row each
                path:Path|None=None, title:str='', last:int|None=None, # with `last`, only the updates up to it
               ):
     "Each statistic of each layer against updates, one line per run; with `path`, saved as PNG."
-    plt = _plt(path)
+    plt = pyplot(path)
     fig, axes = plt.subplots(len(fields), len(layers), figsize=(3.7 * len(layers), 2.4 * len(fields)), sharex=True, squeeze=False)
     for (label, s), color in zip(runs.items(), ['tab:red', 'tab:blue', 'tab:orange', 'tab:green', 'tab:purple', 'tab:gray']):
         n = len(s['update']) if last is None else sum(u <= last for u in s['update'])
@@ -76,7 +70,7 @@ def plot_hist(runs:dict, # {label: stats}
               layers=('relu1', 'relu2', 'relu3'), path:Path|None=None, title:str=''):
     "The 'colorful dimension': per run and layer, the histogram of the output (vertical) along the updates, log colour scale."
     import numpy as np
-    plt = _plt(path)
+    plt = pyplot(path)
     fig, axes = plt.subplots(len(runs), len(layers), figsize=(3.7 * len(layers), 2.3 * len(runs)), squeeze=False, sharey=True)
     for i, (label, s) in enumerate(runs.items()):
         lo, hi, nb = s['bins']
@@ -112,8 +106,7 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
         if m not in MODELS: raise MnistbnError(f"model {m!r}: choose from {', '.join(MODELS)}.")
     for r in lrs:
         if not (r > 0 and math.isfinite(r)): raise MnistbnError(f"learning rate {r:g}: every rate must be a positive number.")
-    for l in losses:
-        if l not in LOSSES: raise MnistbnError(f"loss {l!r}: choose from {', '.join(LOSSES)}.")
+    for l in losses: loss_fn(l)   # refuses an unknown loss
     for n in phase_epochs:
         if int(n) != n or n < 1: raise MnistbnError(f"phase_epochs {tuple(phase_epochs)}: each phase needs a whole number of epochs, at least 1.")
     if updates is not None and (int(updates) != updates or updates < 1): raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
@@ -143,8 +136,6 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
     return rows
 
 # %% ../nbs/07_insight.ipynb #e68e95ad
-_LN10 = math.log(10)
-
 def sensitivity(hists:dict, # {RunSpec: History} of a sweep
                ) -> dict:
     "Per (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over the seeds."
@@ -194,7 +185,7 @@ _COLORS = {'conv': 'tab:blue', 'bn': 'tab:orange'}
 
 def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
     "P(collapse) and final val_acc against the first learning rate, per model and loss; with `path`, saved as PNG."
-    plt, rows = _plt(path), sweep_rows(hists)
+    plt, rows = pyplot(path), sweep_rows(hists)
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
     curves = dict.fromkeys((r['model'], r['loss']) for r in rows)
     for i, (model, loss) in enumerate(curves):
@@ -238,6 +229,5 @@ def sweep(out:str|Path='runs/sweep', # output folder: sweep.csv, sweep.md, sweep
     md = sweep_md(rows, sensitivity(hists))
     atomic_write(out/'sweep.md', lambda p: Path(p).write_text(md))
     sweep_csv(rows, out/'sweep.csv')
-    import matplotlib.pyplot as plt
-    plt.close(plot_sweep(hists, out/'sweep.png', title + (' (QUICK MODE: 2,000 images)' if quick else '')))
+    pyplot().close(plot_sweep(hists, out/'sweep.png', title + (' (QUICK MODE: 2,000 images)' if quick else '')))
     return md

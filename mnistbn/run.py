@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch
-from .data import MnistbnError, check_mnist, load_mnist, resolve_device
+from .data import MNIST_FILES, MnistbnError, check_mnist, load_mnist, n_batches, resolve_device
 from .models import MODELS, semantics
 from .fast import fast_paths, resolve_fast
 from .train import History, epoch_line, fit
@@ -52,7 +52,7 @@ class RunSpec:
     def epochs(self) -> int:
         "The epochs this run records (a run stopped after `updates` records the epoch it stopped in)."
         total = sum(n for n, _ in self.phases)
-        per_epoch = -(-(QUICK['n_train'] if self.quick else 60000) // 64)
+        per_epoch = n_batches(QUICK['n_train'] if self.quick else MNIST_FILES['train-images-idx3-ubyte'][3][0], 64)
         return total if not self.updates else min(total, -(-self.updates // per_epoch))
 
 # %% ../nbs/05_run.ipynb #230a8bd3

@@ -274,7 +274,9 @@ class ActivationStats:
         self.every, self.layers, self.count, self.armed = int(every), stat_layers(model), 0, False
         dev, size, (lo, hi, nb) = next(model.parameters()).device, per_epoch // int(every) + 2, STAT_BINS
         self.buf = {k: torch.zeros(size, len(LAYER_FIELDS) + nb, device=dev) for k in self.layers}
-        self.batch, self.updates, self.epochs = torch.zeros(size, len(BATCH_FIELDS), device=dev), [], []
+        self.batch, self.updates = torch.zeros(size, len(BATCH_FIELDS), device=dev), []
+        self.record = dict(update=[], every=self.every, bins=list(STAT_BINS), batch={f: [] for f in BATCH_FIELDS},
+                           layers={k: {**{f: [] for f in LAYER_FIELDS if f != 'dead' or k.startswith('relu')}, 'hist': []} for k in self.layers})
         self.handles = [m.register_forward_hook(self._layer(k)) for k, m in self.layers.items()]
         self.handles.append(list(model.modules())[-1].register_forward_hook(self._output))
 
@@ -302,24 +304,23 @@ class ActivationStats:
         self.count += 1
 
     def end_epoch(self) -> None:
-        "Copy this epoch's records to the host (one read) and start the next."
-        n = len(self.updates)
-        self.epochs.append((self.updates, {k: b[:n].to('cpu', copy=True) for k, b in self.buf.items()}, self.batch[:n].to('cpu', copy=True)))
+        "Append this epoch's records to `record` (one read from the device, 4 significant digits: a file 3x smaller) and start the next."
+        n, keep = len(self.updates), lambda t: [[float(f"{v:.4g}") for v in col] for col in t.T.tolist()]
+        self.record['update'] += self.updates
+        for f, col in zip(BATCH_FIELDS, keep(self.batch[:n])): self.record['batch'][f] += col
+        for k, b in self.buf.items():
+            cols, d = keep(b[:n]), self.record['layers'][k]
+            for f, col in zip(LAYER_FIELDS, cols):
+                if f in d: d[f] += col
+            d['hist'] += [list(row) for row in zip(*cols[len(LAYER_FIELDS):])]
         self.updates = []
 
     def remove(self) -> None:
         for h in self.handles: h.remove()
 
     def result(self) -> dict:
-        "Everything recorded so far, to 4 significant digits: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
-        ups = [u for e in self.epochs for u in e[0]]
-        lay = {k: torch.cat([e[1][k] for e in self.epochs]) if self.epochs else torch.zeros(0, 3 + STAT_BINS[2]) for k in self.buf}
-        bat = torch.cat([e[2] for e in self.epochs]) if self.epochs else torch.zeros(0, len(BATCH_FIELDS))
-        keep = lambda t: [[float(f"{v:.4g}") for v in r] for r in t.T.tolist()]   # 4 significant digits: a file 3x smaller
-        b, lay = keep(bat), {k: keep(v) for k, v in lay.items()}
-        return dict(update=ups, every=self.every, bins=list(STAT_BINS), batch=dict(zip(BATCH_FIELDS, b)),
-                    layers={k: {**{f: v[i] for i, f in enumerate(LAYER_FIELDS) if f != 'dead' or k.startswith('relu')},
-                                'hist': [list(r) for r in zip(*v[3:])]} for k, v in lay.items()})
+        "Everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
+        return self.record
 
 # %% ../nbs/03_train.ipynb #e5cc7030
 def layer_stats(model:nn.Module, # a model
@@ -357,14 +358,6 @@ def _restore(path:Path, model, opt, config) -> History:
     opt.load_state_dict(saved)
     return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}})
 
-def _stats_so_far(folder:Path|None, hist:History) -> list:
-    "The recorded epochs of a resumed run's stats.json, as `ActivationStats.epochs` holds them."
-    f = None if folder is None else folder/'stats.json'
-    if not hist.records or f is None or not f.exists(): return []
-    r = json.loads(f.read_text())
-    lay = {k: torch.tensor([[*(d.get(x, [math.nan] * len(d['mean']))[i] for x in LAYER_FIELDS), *d['hist'][i]] for i in range(len(r['update']))]) for k, d in r['layers'].items()}
-    return [(r['update'], lay, torch.tensor([[r['batch'][x][i] for x in BATCH_FIELDS] for i in range(len(r['update']))]))]
-
 # %% ../nbs/03_train.ipynb #200c07b7
 def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         data:MNISTData, # from `load_mnist`; training happens on its device
@@ -391,6 +384,8 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
     keras_adam = model_semantics(model).adam == 'keras'   # the model says which Adam its semantics train with
     if updates is not None and (isinstance(updates, bool) or int(updates) != updates or updates < 1):
         raise MnistbnError(f"updates={updates!r}: give a whole number of updates, at least 1 (or None: the whole plan).")
+    if precise_bn is not None and (int(precise_bn) != precise_bn or precise_bn < 1):
+        raise MnistbnError(f"precise_bn={precise_bn!r}: give a whole number of training batches, at least 1 (200 is fvcore's default).")
     if stats_every is not None and (graphs or compile): raise MnistbnError("stats_every: its hooks run eagerly; leave graphs and compile off.")
     if stats_every is not None and graphs is None: graphs = False
     on = resolve_fast(device, keras_adam, channels_last=channels_last, fused=fused, compile=compile, graphs=graphs, tf32=tf32, bf16=bf16)
@@ -412,8 +407,6 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
         hist = _restore(folder/'checkpoint.pt', model, opt, config)
     elif folder: folder.mkdir(parents=True, exist_ok=True)
 
-    if precise_bn is not None and (int(precise_bn) != precise_bn or precise_bn < 1):
-        raise MnistbnError(f"precise_bn={precise_bn!r}: give a whole number of training batches, at least 1 (200 is fvcore's default).")
     precise = (data.x_train, int(precise_bn)) if precise_bn and _norms(model) else None
     left = lambda epoch: nb if not updates else min(nb, updates - epoch * nb)   # the updates of `epoch`
     def epoch_batches(epoch):
@@ -421,7 +414,8 @@ def fit(model:nn.Module, # `conv_model()` or `bn_model()`
             torch.manual_seed(derive_seed(seed, epoch, 'dropout'))   # this seed's and epoch's dropout masks
             for _, batch in zip(range(left(epoch)), batches(data.x_train, data.y_train, bs, seed, epoch)): yield batch
     stats = None if stats_every is None else ActivationStats(model, stats_every, nb)
-    if stats: stats.count, stats.epochs = len(hist.records) * nb, _stats_so_far(folder, hist)
+    if stats: stats.count = len(hist.records) * nb   # a resumed run's stats go on from its stats.json
+    if stats and hist.records and (folder/'stats.json').exists(): stats.record = json.loads((folder/'stats.json').read_text())
     def end_epoch():
         if stats: stats.end_epoch()
         if not folder: return
