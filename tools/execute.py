@@ -28,6 +28,10 @@ def noise(out) -> bool:
         return True
     return out.get('name') == 'stderr' and all(re.match(r'[WI]\d{4} ', l) for l in ''.join(out['text']).splitlines())
 
+def without_images(out) -> dict:
+    "An output without its images' data, whose base64 can spell a path such as '/tmp' by chance."
+    return {k: v for k, v in out.items() if k != 'data'} | {k: v for k, v in out.get('data', {}).items() if not k.startswith('image/')}
+
 def machine_paths():
     here = str(Path.cwd().resolve())
     return [p for p in {tempfile.gettempdir(), str(Path.home()), here, str(Path(here).parent)} if p not in ('/', '')]
@@ -45,7 +49,7 @@ def run(path:Path, run_flags:set, only_flagged:bool=False) -> None:
             c['outputs'] = keep[id(c)]
             continue
         c['outputs'] = [o for o in c.get('outputs', []) if not noise(o)]
-        text = repr([{k: v for k, v in o.get('data', {}).items() if not k.startswith('image/')} | {k: v for k, v in o.items() if k != 'data'} for o in c['outputs']])   # base64 images can spell '/tmp' by chance
+        text = repr([without_images(o) for o in c['outputs']])
         bad += [(c.source.splitlines()[0], p) for p in machine_paths() if p in text]
     if bad: sys.exit(f"{path}: outputs name paths of this machine: {bad}")
     write_nb(nb, path)
