@@ -4,17 +4,17 @@
 
 # %% ../nbs/07_insight.ipynb #33b1b695
 from __future__ import annotations
-import csv, json, math, statistics
+import csv, json, math, random, statistics
 from pathlib import Path
 from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
-from .train import History, LR_SWITCHES, atomic_write, loss_fn
+from .train import History, LR_SWITCHES, METRICS, atomic_write, loss_fn
 from .run import RunSpec, run_specs
-from .compare import _LN10, collapsed, pyplot
+from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot
 
 # %% auto #0
 __all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows',
-           'sensitivity', 'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep']
+           'sensitivity', 'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep', 'original_distance']
 
 # %% ../nbs/07_insight.ipynb #f3cffc98
 def wilson(k:int, # successes (here: runs that collapsed)
@@ -231,3 +231,36 @@ def sweep(out:str|Path='runs/sweep', # output folder: sweep.csv, sweep.md, sweep
     sweep_csv(rows, out/'sweep.csv')
     pyplot().close(plot_sweep(hists, out/'sweep.png', title + (' (QUICK MODE: 2,000 images)' if quick else '')))
     return md
+
+# %% ../nbs/07_insight.ipynb #e0b4c6f1
+def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each group's runs of the original's rows
+                      ref:str|None=None, # a group to compare the others with
+                      boot:int=2000, # bootstrap resamples of each group's runs
+                      seed:int=0, # seeds the resampling
+                     ) -> dict:
+    "Per group, the mean over the original's rows and metrics of |original - group mean| / pooled seed-to-seed sd of the final epoch, collapsed runs left out; with 95% bootstrap intervals."
+    rows = [((m, lr), orig) for m, lr, _, orig in ORIGINAL_TABLE]
+    kept = {g: {r: [h.final for h in runs.get(r, []) if not collapsed(h)] for r, _ in rows} for g, runs in groups.items()}
+    for g, rs in kept.items():
+        for r, v in rs.items():
+            if len(v) < 2: raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at least 2.")
+    if ref is not None and ref not in groups: raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
+    mean = lambda v, k: statistics.fmean(f[k] for f in v)
+    def pooled_sd(r, k):
+        ss = sum((f[k] - mean(rs[r], k)) ** 2 for rs in kept.values() for f in rs[r])
+        return math.sqrt(ss / sum(len(rs[r]) - 1 for rs in kept.values())) or 1.
+    sd = {(r, k): pooled_sd(r, k) for r, _ in rows for k in METRICS}
+    dist = lambda rs: statistics.fmean(abs(orig[k] - mean(rs[r], k)) / sd[r, k] for r, orig in rows for k in METRICS)
+    rng = random.Random(seed)
+    draws = {g: [dist({r: rng.choices(v, k=len(v)) for r, v in rs.items()}) for _ in range(boot)] for g, rs in kept.items()}
+    ci = lambda v: (sorted(v)[int(0.025 * len(v))], sorted(v)[int(0.975 * len(v)) - 1])
+    out = {}
+    for g, rs in kept.items():
+        n = sum(len(groups[g].get(r, [])) for r, _ in rows)
+        out[g] = dict(distance=dist(rs), interval=ci(draws[g]), runs=n, collapsed=n - sum(map(len, rs.values())),
+                      one_more_seed=statistics.fmean(math.sqrt(2 / math.pi * (1 + 1 / len(v))) for v in rs.values()))
+        if ref is not None and g != ref:
+            out[g]['minus_ref'] = out[g]['distance'] - dist(kept[ref])
+            out[g]['minus_ref_interval'] = ci([a - b for a, b in zip(draws[g], draws[ref])])
+    return out
+

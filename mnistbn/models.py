@@ -11,8 +11,9 @@ from torch import nn
 from .data import MNIST_MEAN, MNIST_STD, MnistbnError
 
 # %% auto #0
-__all__ = ['SEMANTICS', 'MODELS', 'Normalize', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'Semantics', 'semantics', 'TheanoReLU',
-           'AllTiesMaxPool2d', 'keras_init_', 'conv_model', 'bn_model', 'Summary', 'param_counts', 'summary']
+__all__ = ['SEMANTICS', 'MODELS', 'Normalize', 'batch_moments', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'Semantics', 'semantics',
+           'TheanoReLU', 'AllTiesMaxPool2d', 'keras_init_', 'conv_model', 'bn_model', 'Summary', 'param_counts',
+           'summary']
 
 # %% ../nbs/01_models.ipynb #8ca5611f
 class Normalize(nn.Module):
@@ -25,28 +26,41 @@ class Normalize(nn.Module):
     def extra_repr(self): return f"mean={self.mean.item():.4f}, std={self.std.item():.4f}"
 
 # %% ../nbs/01_models.ipynb #e6f42369
+def batch_moments(x:torch.Tensor, # (N, C, ...) activations
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per channel (dim 1) `(mean, biased variance)` in float32, in two passes as Theano's `var`: `mean((x - mean)**2)`."
+    dims, x = [0, *range(2, x.dim())], x.float()   # float32 statistics, under bf16 too
+    mean = x.mean(dims, keepdim=True)
+    return mean.flatten(), (x - mean).square().mean(dims)
+
 class _KerasBatchNorm:
     "Keras 1.2.2's BatchNorm: eps 1e-3, momentum 0.99, running variance from the biased batch variance."
-    def __init__(self, num_features:int):
+    def __init__(self, num_features:int,
+                 cudnn_var:bool=False, # the running variance averages the batch's plus eps, as Keras on cuDNN read it back
+                ):
         super().__init__(num_features, eps=1e-3, momentum=0.01)
+        self.cudnn_var = cudnn_var
     def forward(self, x):
         if not self.training: return super().forward(x)
         with torch.no_grad():
-            var, mean = torch.var_mean(x.float(), [0, *range(2, x.dim())], correction=0)   # float32 statistics, under bf16 too
+            mean, var = batch_moments(x)
             self.running_mean.lerp_(mean, self.momentum)
-            self.running_var.lerp_(var, self.momentum)
+            self.running_var.lerp_(var + self.eps if self.cudnn_var else var, self.momentum)
         return F.batch_norm(x, None, None, self.weight, self.bias, True, 0., self.eps)
+    def extra_repr(self): return super().extra_repr() + (', cudnn_var=True' if self.cudnn_var else '')
 
 class KerasBatchNorm2d(_KerasBatchNorm, nn.BatchNorm2d): "Keras' `BatchNormalization(axis=1)` after a convolution."
 class KerasBatchNorm1d(_KerasBatchNorm, nn.BatchNorm1d): "Keras' `BatchNormalization()` after a Dense layer."
 
+
 # %% ../nbs/01_models.ipynb #3c5df8b2
 @dataclass(frozen=True)
 class Semantics:
-    "How the backend computes three details: max-pool gradients at ties, ReLU's gradient at 0, Adam's epsilon."
+    "How the backend computes four details: max-pool gradients at ties, ReLU's gradient at 0, Adam's epsilon, BatchNorm's running variance."
     pool:str='one' # gradient of a tied 2x2 maximum: 'one' input (PyTorch, cuDNN) or 'all' of them (Theano on a CPU)
     relu0:float=0. # ReLU's gradient at exactly 0: 0 (PyTorch) or 0.5 (Theano)
     adam:str='pytorch' # 'pytorch', or 'keras': epsilon added to the uncorrected sqrt(v_t), as Keras 1.2.2 does
+    bn_var:str='batch' # a conv BatchNorm's running variance averages the 'batch' variance, or ('cudnn') that plus eps, as Keras on cuDNN
 
     @property
     def name(self) -> str:
@@ -55,8 +69,8 @@ class Semantics:
             if v == self: return k
         return ','.join(f"{f.name}={getattr(self, f.name)}" for f in fields(self) if getattr(self, f.name) != f.default)
 
-SEMANTICS = {'pytorch': Semantics(), 'keras-cudnn': Semantics('one', 0.5, 'keras'), 'keras-theano-cpu': Semantics('all', 0.5, 'keras')}
-_CHOICES = dict(pool=('one', 'all'), relu0=(0., 0.5), adam=('pytorch', 'keras'))
+SEMANTICS = {'pytorch': Semantics(), 'keras-cudnn': Semantics('one', 0.5, 'keras', 'cudnn'), 'keras-theano-cpu': Semantics('all', 0.5, 'keras')}
+_CHOICES = dict(pool=('one', 'all'), relu0=(0., 0.5), adam=('pytorch', 'keras'), bn_var=('batch', 'cudnn'))
 
 def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,relu0=0.5', or a preset amended: 'keras-cudnn,adam=pytorch'
              ) -> Semantics:
@@ -126,7 +140,7 @@ def keras_init_(model:nn.Module) -> nn.Module:
 
 def _cnn(bn:bool, mean:float, std:float, seed:int|None, sem:str|Semantics) -> nn.Sequential:
     sem = semantics(sem)
-    norm2d = (lambda c: [KerasBatchNorm2d(c)]) if bn else (lambda c: [])
+    norm2d = (lambda c: [KerasBatchNorm2d(c, sem.bn_var == 'cudnn')]) if bn else (lambda c: [])   # Keras took cuDNN's path for 4-d inputs only
     norm1d = [KerasBatchNorm1d(512)] if bn else []
     relu = TheanoReLU if sem.relu0 else nn.ReLU   # PyTorch's own modules where nothing differs
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))

@@ -31,6 +31,7 @@ def _grouped(convs:list[nn.Conv2d]) -> nn.Conv2d:
 def _side_by_side(norms:list[_BN]) -> _BN:
     "One BatchNorm of the same kind over the copies' channels side by side, holding their weights and statistics."
     big = type(norms[0])(len(norms) * norms[0].num_features)
+    if hasattr(norms[0], 'cudnn_var'): big.cudnn_var = norms[0].cudnn_var   # Keras' cuDNN running variance, where asked
     with torch.no_grad():
         for k in ('weight', 'bias', 'running_mean', 'running_var'): getattr(big, k).copy_(torch.cat([getattr(n, k) for n in norms]))
     return big

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
 from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
-from .models import SEMANTICS, Semantics
+from .models import SEMANTICS, Semantics, batch_moments
 from .fast import Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
 
 # %% auto #0
@@ -93,7 +93,7 @@ def precise_bn(model:nn.Module, # a model with BatchNorm (one without is left as
     saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
     sums = {m: [0., 0., 0] for m in norms}
     def hook(m, inp):
-        var, mean = torch.var_mean(inp[0].float(), [0, *range(2, inp[0].dim())], correction=0)
+        mean, var = batch_moments(inp[0])
         sums[m][0], sums[m][1], sums[m][2] = sums[m][0] + mean, sums[m][1] + var, sums[m][2] + 1
     handles = [m.register_forward_pre_hook(hook) for m in norms]
     try:
