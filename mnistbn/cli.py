@@ -75,7 +75,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     threads:str=None, # torch threads per run (default: the cores divided among the workers)
                     executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
                     address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
-                    semantics:str='pytorch', # backend gradients and Adam: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
+                    semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
                    ):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
     where = (f"Finished runs are in {out}/runs; run the same command again to continue (a group of seeds "
@@ -106,7 +106,7 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model) or bn (wi
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
                   fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
                   no_progress:store_true=False, # no progress bar or per-epoch lines
-                  semantics:str='pytorch', # backend gradients and Adam: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
+                  semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
                  ):
     "Train one configuration through its two phases and write its History."
     ckpt = checkpoint or out
@@ -152,7 +152,7 @@ def mnistbn_sweep(out:str='runs/sweep', # output folder: sweep.csv, sweep.md, sw
                   threads:str=None, # torch threads per run (default: the cores divided among the workers)
                   executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
                   address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
-                  semantics:str='pytorch', # backend gradients and Adam: pytorch, keras-cudnn, keras-theano-cpu, or items: pool=all
+                  semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or items: pool=all
                  ):
     "Sweep the first learning rate: P(collapse) with its interval, and final val_acc, per model and rate."
     with cli_errors('mnistbn_sweep', f"Finished runs are in {out}/runs; run the same command again to continue."):
