@@ -49,7 +49,7 @@ def main():
             with precise_bn(m, d.x_train, a.precise): pass
             prec[k].append(time.perf_counter() - t)
     use(WAYS['two passes'])
-    med = lambda v: statistics.median(v)
+    med = statistics.median
     lines = [f"| statistics | ms per update (median of {a.repeats}) | precise_bn over {a.precise} batches, s |", '|---|---|---|']
     lines += [f"| {k} | {med(step[k]):.1f} | {med(prec[k]):.2f} |" for k in WAYS]
     lines += ['', f"two passes against torch.var_mean: an update {med(step['torch.var_mean']) / med(step['two passes']):.2f}x as fast, "

@@ -247,20 +247,19 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
     if ref is not None and ref not in groups: raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
     mean = lambda v, k: statistics.fmean(f[k] for f in v)
     def pooled_sd(r, k):
-        ss = sum((f[k] - mean(rs[r], k)) ** 2 for rs in kept.values() for f in rs[r])
+        ss = sum((f[k] - m) ** 2 for rs in kept.values() for m in [mean(rs[r], k)] for f in rs[r])
         return math.sqrt(ss / sum(len(rs[r]) - 1 for rs in kept.values())) or 1.
     sd = {(r, k): pooled_sd(r, k) for r, _ in rows for k in METRICS}
     dist = lambda rs: statistics.fmean(abs(orig[k] - mean(rs[r], k)) / sd[r, k] for r, orig in rows for k in METRICS)
     rng = random.Random(seed)
     draws = {g: [dist({r: rng.choices(v, k=len(v)) for r, v in rs.items()}) for _ in range(boot)] for g, rs in kept.items()}
-    ci = lambda v: (sorted(v)[int(0.025 * len(v))], sorted(v)[int(0.975 * len(v)) - 1])
-    out = {}
+    ci = lambda v: (lambda s: (s[int(0.025 * len(s))], s[int(0.975 * len(s)) - 1]))(sorted(v))
+    dists, out = {g: dist(rs) for g, rs in kept.items()}, {}
     for g, rs in kept.items():
         n = sum(len(groups[g].get(r, [])) for r, _ in rows)
-        out[g] = dict(distance=dist(rs), interval=ci(draws[g]), runs=n, collapsed=n - sum(map(len, rs.values())),
+        out[g] = dict(distance=dists[g], interval=ci(draws[g]), runs=n, collapsed=n - sum(map(len, rs.values())),
                       one_more_seed=statistics.fmean(math.sqrt(2 / math.pi * (1 + 1 / len(v))) for v in rs.values()))
         if ref is not None and g != ref:
-            out[g]['minus_ref'] = out[g]['distance'] - dist(kept[ref])
+            out[g]['minus_ref'] = dists[g] - dists[ref]
             out[g]['minus_ref_interval'] = ci([a - b for a, b in zip(draws[g], draws[ref])])
     return out
-

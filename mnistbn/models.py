@@ -52,7 +52,6 @@ class _KerasBatchNorm:
 class KerasBatchNorm2d(_KerasBatchNorm, nn.BatchNorm2d): "Keras' `BatchNormalization(axis=1)` after a convolution."
 class KerasBatchNorm1d(_KerasBatchNorm, nn.BatchNorm1d): "Keras' `BatchNormalization()` after a Dense layer."
 
-
 # %% ../nbs/01_models.ipynb #3c5df8b2
 @dataclass(frozen=True)
 class Semantics:
