@@ -3,6 +3,7 @@
     python benchmarks/bench.py --device cpu --out benchmarks/RESULTS.md
     python benchmarks/bench.py --device cpu --fast none --fast default --out benchmarks/RESULTS.md
     python benchmarks/bench.py --device cuda --fast none --fast default --seeds 8 --table default
+    python benchmarks/bench.py --device cuda --no_steps --table default --together --streams 1 --streams 4
 
 Both loops train the same model with the same Adam, loss and batch size on the same device, in the same float32
 arithmetic (on CUDA both with TF32 off, unless a variant asks for `tf32`, and then both with it on). After a
@@ -13,7 +14,8 @@ second and the median ratio, and with `--out` appends the same as a Markdown blo
 machine. `--seeds N` times N seeds trained together by `fit_seeds` against N separate fits; `--table FAST` times
 the original's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables and
 figure) through `mnistbn.compare.compare`, with `--table_seeds N` seeds per configuration, trained together with
-`--together`. `--no_steps` leaves out the textbook loop.
+`--together`, and with `--streams N` N configurations at once (repeat it to time several N). `--no_steps` leaves out
+the textbook loop.
 """
 import argparse, os, platform, shlex, statistics, sys, tempfile, time
 from pathlib import Path
@@ -64,6 +66,9 @@ def main():
     p.add_argument('--table', default=None, help="also time the original's four-configuration table with these fast paths")
     p.add_argument('--table_seeds', type=int, default=1, help='seeds per configuration of that table')
     p.add_argument('--together', action='store_true', help="train that table's seeds of each configuration together (compare's together)")
+    p.add_argument('--streams', type=int, action='append', default=None,
+                   help="with --together: time that table with this many configurations trained at once (compare's streams); "
+                        "repeat the flag to time several counts, in the order given (default: compare's default)")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -141,16 +146,17 @@ def run(a, device, variants, speeds) -> list[str]:
     lines = [] if a.no_steps else steps(a, device, variants, speeds, full, sub, make)
     for n in a.seeds: lines.append(seeds(a, device, variants[-1], speeds[-1], full, sub, make, n))
     if a.semantics: lines.append(semantics(a, device, full, sub, make))
-    if a.table is not None:
+    for streams in (a.streams or [None]) if a.table is not None else []:
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
             compare(d, seeds=range(a.table_seeds), lr_switches=('ignored',), device=device, progress=False, fast=a.table,
-                    together=a.together)
+                    together=a.together, streams=streams)
             t = time.perf_counter() - t
             md = (Path(d)/'table.md').read_text()
         runs = f"4 x {a.table_seeds} runs" + (' (the seeds of each configuration together)' if a.together else '')
+        at_once = '' if streams is None else f", {streams} configuration{'s' if streams > 1 else ''} at once"
         lines.append(f"\nthe original's four-configuration table ({runs} of 9 epochs on all 60,000 images, validation after every "
-                     f"epoch, table and figure written; fast paths {a.table or 'none'}): **{t:.1f} s**\n\n{md}")
+                     f"epoch, table and figure written; fast paths {a.table or 'none'}{at_once}): **{t:.1f} s**\n\n{md}")
     return lines
 
 if __name__ == '__main__': main()

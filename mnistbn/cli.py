@@ -76,6 +76,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
                     address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
                     semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
+                    streams:str=None, # with --together: configurations trained at once in this process, each on a CUDA stream of its own (default: all, up to 8, on a GPU; 1 on a CPU)
                    ):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
     where = (f"Finished runs are in {out}/runs; run the same command again to continue (a group of seeds "
@@ -83,7 +84,8 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
              f"Finished runs and the latest checkpoint are in {out}/runs; run the same command again to continue.")
     with cli_errors('mnistbn_compare', where):
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force, not no_progress, fast, together,
-                     parse_count('--workers', workers), executor, address, parse_count('--threads', threads), semantics)
+                     parse_count('--workers', workers), executor, address, parse_count('--threads', threads), semantics,
+                     parse_count('--streams', streams))
         print(md)
         print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, {Path(out)/'runs'}/")
 

@@ -181,10 +181,11 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
             address:str|None=None, # the Ray cluster's address (else $RAY_ADDRESS)
             threads:int|None=None, # torch threads per run; None: the cores divided among the workers
             semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu' (see Models)
+            streams:int|None=None, # with `together`: configurations trained at once in this process; None: all, up to 8, on a GPU, else 1
            ) -> str:
     "Run the original's comparison and write its results into `out`; returns the Markdown table."
     specs = grid(seeds, lr_switches, quick, semantics)
-    hists = run_specs(specs, out, root, device, force, progress, fast, together, workers, executor, address, threads)
+    hists = run_specs(specs, out, root, device, force, progress, fast, together, workers, executor, address, threads, streams)
     out = Path(out)
     rows = summarize(hists)
     sem = specs[0].semantics

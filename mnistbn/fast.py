@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_fast.ipynb #3f33bfdf
 from __future__ import annotations
-import math
+import math, threading
 from contextlib import contextmanager
 import torch
 from torch import nn
@@ -123,6 +123,8 @@ class Autocast(nn.Module):
             return self.model(x)
 
 # %% ../nbs/02_fast.ipynb #8947fc1f
+_CAPTURING = threading.Lock()   # one capture at a time in a process, whatever else its threads run
+
 class GraphedStep:
     "A training step `step(*batch)` on CUDA, replayed from one CUDA graph; warm-up calls and other batch shapes run eagerly."
     def __init__(self, step, # does one update with `opt` and returns a tensor of metrics
@@ -151,4 +153,5 @@ class GraphedStep:
         self.batch = [t.clone() for t in batch]
         self.opt.zero_grad(set_to_none=True)   # the gradients are then allocated inside the graph's memory
         self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph): self.out = self.step(*self.batch)
+        with _CAPTURING, torch.cuda.graph(self.graph, stream=self.side, capture_error_mode='thread_local'):
+            self.out = self.step(*self.batch)

@@ -4,6 +4,7 @@
 
 # %% ../nbs/01_models.ipynb #42a7e7c8
 from __future__ import annotations
+import threading
 from dataclasses import dataclass, fields, replace
 import torch
 import torch.nn.functional as F
@@ -137,13 +138,15 @@ def keras_init_(model:nn.Module) -> nn.Module:
             nn.init.zeros_(m.bias)
     return model
 
+_SEEDING = threading.Lock()   # the global generator is one per process: threads that build models take turns with it
+
 def _cnn(bn:bool, mean:float, std:float, seed:int|None, sem:str|Semantics) -> nn.Sequential:
     sem = semantics(sem)
     norm2d = (lambda c: [KerasBatchNorm2d(c, sem.bn_var == 'cudnn')]) if bn else (lambda c: [])   # Keras took cuDNN's path for 4-d inputs only
     norm1d = [KerasBatchNorm1d(512)] if bn else []
     relu = TheanoReLU if sem.relu0 else nn.ReLU   # PyTorch's own modules where nothing differs
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
-    with torch.random.fork_rng(devices=[]):
+    with _SEEDING, torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)
         model = nn.Sequential(
             Normalize(mean, std),

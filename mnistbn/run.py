@@ -4,22 +4,23 @@
 
 # %% ../nbs/05_run.ipynb #fd82b2df
 from __future__ import annotations
-import fcntl, os, shutil, socket, sys, time
+import fcntl, os, queue, shutil, socket, sys, threading, time
 import multiprocessing as mp
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch
 from .data import MNIST_FILES, MnistbnError, check_mnist, load_mnist, n_batches, resolve_device
 from .models import MODELS, semantics
-from .fast import fast_paths, resolve_fast
+from .fast import fast_paths, float32_precision, resolve_fast
 from .train import History, epoch_line, fit
 from .seeds import SEEDS_FAST, fit_seeds
 
 # %% auto #0
-__all__ = ['QUICK', 'FULL', 'EXECUTORS', 'RunSpec', 'writable_folder', 'finished', 'claim', 'holder', 'train_group', 'Job',
-           'default_workers', 'run_specs']
+__all__ = ['QUICK', 'FULL', 'EXECUTORS', 'STREAMS', 'RunSpec', 'writable_folder', 'finished', 'claim', 'holder', 'train_group',
+           'Job', 'default_workers', 'default_streams', 'run_specs']
 
 # %% ../nbs/05_run.ipynb #f04165a2
 QUICK = dict(n_train=2000, n_valid=1000, epochs=(1, 1))
@@ -106,10 +107,10 @@ def _data(root, device, quick:bool):
         _DATA[key] = load_mnist(root, device, n_train=sub['n_train'], n_valid=sub['n_valid'])
     return _DATA[key]
 
-def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict) -> list[History]:
-    "Train a group: one run by `fit` (checkpointed, resumable), or several seeds of one configuration together by `fit_seeds`."
+def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict, stacked:bool=False) -> list[History]:
+    "Train a group: one run by `fit` (checkpointed, resumable), or several seeds of one configuration (or with `stacked` one) together by `fit_seeds`."
     s = group[0]
-    if len(group) == 1:
+    if len(group) == 1 and not stacked:
         model = MODELS[s.model](data.mean, data.std, seed=s.seed, semantics=s.semantics)
         return [fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, loss=s.loss, checkpoint=out/'runs'/s.id,
                     resume=True, progress=progress, updates=s.updates, **fast)]
@@ -122,6 +123,7 @@ def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict) -> list[
 def train_group(group:list[RunSpec], # runs to train in this process (several: one configuration's seeds, trained together)
                 out:Path, root=None, device=None, fast:dict|None=None, progress:bool=False,
                 poll:float=2.0, # seconds between tries at a run another process holds
+                stacked:bool=False, # train with `fit_seeds` even one run (whose random numbers, unlike `fit`'s, are its own: safe in a thread)
                ) -> list[tuple[RunSpec, dict]]:
     "Each run's History (as plain data) once it has one in `out`: trained here while this process holds its folder, or by another."
     out, result, pending = Path(out), {}, list(group)
@@ -135,7 +137,7 @@ def train_group(group:list[RunSpec], # runs to train in this process (several: o
                 h = finished(out/'runs'/s.id)   # another process may have finished it since the driver looked
                 if h is not None: result[s] = h
             todo = [s for s in held if s not in result]
-            if todo: result.update(zip(todo, _fit(todo, _data(root, device, todo[0].quick), out, progress, fast or {})))
+            if todo: result.update(zip(todo, _fit(todo, _data(root, device, todo[0].quick), out, progress, fast or {}, stacked)))
         finally:
             for fd in held.values(): os.close(fd)
         pending = [s for s in pending if s not in result]
@@ -189,14 +191,20 @@ def default_workers(device) -> int:
     "One worker per core on a CPU; one on a GPU (give more to share the card)."
     return (os.cpu_count() or 1) if torch.device(device).type == 'cpu' else 1
 
-def _groups(specs:list[RunSpec], out:Path, together:bool) -> list[list[RunSpec]]:
-    "The runs to do, one list per training call: with `together`, a configuration's new runs share one."
-    if not together: return [[s] for s in specs]
+def _groups(specs:list[RunSpec], out:Path, together:bool) -> tuple[list, list]:
+    "The runs to do, one list per training call: runs alone (`fit`), and with `together` a group per configuration's new runs (`fit_seeds`)."
+    if not together: return [[s] for s in specs], []
     resumed = [s for s in specs if (out/'runs'/s.id/'checkpoint.pt').exists() or s.updates]   # resumes, and early stops, alone
     fresh = {}
     for s in specs:
         if s not in resumed: fresh.setdefault((s.config, s.quick, s.semantics, s.phase_epochs, s.loss), []).append(s)
-    return [[s] for s in resumed] + list(fresh.values())
+    return [[s] for s in resumed], list(fresh.values())
+
+STREAMS = 8   # on a GPU, with together: at most this many configurations train at once by default
+
+def default_streams(device, together:bool, groups:int) -> int:
+    "Groups trained at once in the driver's process: on a GPU with `together` all of them, up to `STREAMS`; else one."
+    return max(1, min(STREAMS, groups)) if together and torch.device(device).type == 'cuda' else 1
 
 def _set_threads(threads:int|None) -> None:
     if threads: torch.set_num_threads(threads)
@@ -233,10 +241,44 @@ def _on_pool(groups, args, job, workers:int, threads:int, retries:int=3) -> dict
                         raise
         left = [g for g in groups if any(s not in results for s in g)]
         if not left: return results
-        print(f"a worker process died; {len(left)} group(s) of runs go again, from their last checkpoints "
+        if attempt < retries: print(f"a worker process died; {len(left)} group(s) of runs go again, from their last checkpoints "
               f"(attempt {attempt + 2} of {retries + 1})", file=sys.stderr, flush=True)
     raise MnistbnError(f"worker processes kept dying ({retries + 1} attempts); unfinished: {', '.join(s.id for g in left for s in g)}. "
                        "Check the memory and the logs, then run the same command again: finished runs are kept.")
+
+# %% ../nbs/05_run.ipynb #7301a46a
+def _in_stream(group, out, root, device, fast) -> list:
+    "`train_group` by `fit_seeds` (even one run) in this thread, on a CUDA stream of its own."
+    dev = torch.device(device)
+    with torch.cuda.stream(torch.cuda.Stream(dev)) if dev.type == 'cuda' else nullcontext():
+        return train_group(group, out, root, device, fast, stacked=True)
+
+def _concurrent(groups, args, job, streams:int, threads) -> dict:
+    "Every group in this process, `streams` at a time, each in a thread (on CUDA, a stream) of its own; after a group fails, none starts."
+    todo, done, stop = queue.SimpleQueue(), queue.SimpleQueue(), threading.Event()
+    for g in groups: todo.put(g)
+    def worker():
+        while not stop.is_set():
+            try: g = todo.get_nowait()
+            except queue.Empty: return
+            try: done.put(_in_stream(g, *args))
+            except BaseException as e: stop.set(); done.put(e)
+    old, results, errors = torch.get_num_threads(), {}, []
+    _set_threads(threads)
+    tf32 = resolve_fast(args[2], tf32=args[3].get('tf32'))['tf32']
+    try:
+        with float32_precision(tf32):   # set once for every thread: each group's own setting and restoring would race
+            pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(streams, len(groups)))]
+            for t in pool: t.start()
+            while any(t.is_alive() for t in pool) or not done.empty():
+                try: r = done.get(timeout=2)
+                except queue.Empty: job.poll(); continue
+                if isinstance(r, BaseException): errors.append(r)
+                else: results.update((s, History(**h)) for s, h in r)
+                job.poll()
+    finally: torch.set_num_threads(old)
+    if errors: raise errors[0]   # the groups that were training have finished, and are kept
+    return results
 
 # %% ../nbs/05_run.ipynb #1a76ca7f
 def _reachable(address:str, timeout:float=5.0) -> None:
@@ -301,6 +343,7 @@ def run_specs(specs:list[RunSpec], # the runs
               executor:str='local', # 'local' (this machine) or 'ray' (a Ray cluster, or a local Ray instance)
               address:str|None=None, # the Ray cluster's address (else $RAY_ADDRESS, else a local instance)
               threads:int|None=None, # torch threads per run; None: the cores divided among the workers
+              streams:int|None=None, # with `together`: groups trained at once in this process, each in a thread (on CUDA, a stream) of its own; None: `default_streams`
              ) -> dict:
     "Run (or reuse) every spec; `{spec: History}`."
     device, out = resolve_device(device), Path(out)
@@ -310,25 +353,36 @@ def run_specs(specs:list[RunSpec], # the runs
     if together and other:
         raise MnistbnError(f"fast path {', '.join(other)}: not available with together, which has {', '.join(SEEDS_FAST)}. "
                            "Leave it out, or train the seeds one by one.")
-    workers = default_workers(device) if workers is None else workers
+    if streams is not None and (isinstance(streams, bool) or int(streams) != streams or streams < 1):
+        raise MnistbnError(f"streams {streams!r}: give a whole number of groups of runs trained at once, at least 1.")
+    if (streams or 1) > 1 and not together:
+        raise MnistbnError(f"streams {streams}: runs trained at once in one process train stacked, by fit_seeds; add together (--together).")
+    workers = (1 if (streams or 1) > 1 else default_workers(device)) if workers is None else workers
     if isinstance(workers, bool) or int(workers) != workers or workers < 1:
         raise MnistbnError(f"workers {workers!r}: give a whole number of worker processes, at least 1.")
     if executor not in EXECUTORS: raise MnistbnError(f"executor {executor!r}: choose one of {', '.join(EXECUTORS)}.")
+    if (streams or 1) > 1 and (workers > 1 or executor != 'local'):
+        raise MnistbnError(f"streams {streams}: threads of the driver's own process; use them with one worker (--workers 1) and the local executor.")
     if threads is not None and (isinstance(threads, bool) or int(threads) != threads or threads < 1):
         raise MnistbnError(f"threads {threads!r}: give a whole number of torch threads per run, at least 1.")
     done = {} if force else {s: finished(out/'runs'/s.id) for s in specs}
     todo = [s for s in specs if done.get(s) is None]
     if not todo: return done
-    groups = _groups(todo, out, together)
+    alone, stacked = _groups(todo, out, together)
+    groups = alone + stacked
     workers = min(workers, len(groups))   # no more processes than there is work for
+    streams = (default_streams(device, together, len(stacked)) if workers == 1 and executor == 'local' else 1) if streams is None else streams
     if executor == 'local' and workers == 1: _data(root, device, todo[0].quick)   # checked here, and kept for the runs
     elif executor == 'local' or not (address or os.environ.get('RAY_ADDRESS')): check_mnist(root)   # bad data stops the job here
-    threads = threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 or executor == 'ray' else None)
+    cores = os.cpu_count() or 1
+    threads = threads or (max(1, cores // workers) if workers > 1 or executor == 'ray' else max(1, cores // streams) if streams > 1 else None)
     ray = _ray(address, workers * threads) if executor == 'ray' else None
     writable_folder(out)
     for s in specs if force else []: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
     job, args = Job(todo, out, progress), (out, root, device, fast)
     if ray: results = _on_ray(ray, groups, args, job, threads)
+    elif workers == 1 and streams > 1 and stacked:
+        results = _serial(alone, args, job, threads) | _concurrent(stacked, args, job, streams, threads)
     elif workers == 1: results = _serial(groups, args, job, threads)
     else: results = _on_pool(groups, args, job, workers, threads)
     job.poll()

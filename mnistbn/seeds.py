@@ -22,7 +22,7 @@ def _of(model:nn.Module, kind) -> list: return [m for m in model if isinstance(m
 def _grouped(convs:list[nn.Conv2d]) -> nn.Conv2d:
     "One convolution with a group per copy, holding the copies' weights."
     c, S = convs[0], len(convs)
-    g = nn.Conv2d(S*c.in_channels, S*c.out_channels, c.kernel_size, groups=S)
+    g = nn.utils.skip_init(nn.Conv2d, S*c.in_channels, S*c.out_channels, c.kernel_size, groups=S)   # no draws from the global generator
     with torch.no_grad():
         g.weight.copy_(torch.cat([c.weight for c in convs]))
         g.bias.copy_(torch.cat([c.bias for c in convs]))
