@@ -2,14 +2,14 @@
 # The GPU checks of one session in one go (about 15 minutes of device time, a few minutes of which start the machine):
 #  0. install the carried wheels (.whl) and the package, unpack the carried MNIST files (.data/*.gz);
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
-#     02_fast, 03_train and 04_seeds run again by tools/execute.py, which saves their outputs into copies in OUT;
+#     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
 #  2. the benchmark: the textbook loop against fit's plain and fastest paths, 8 seeds together, the original's table
 #     one run after another (--together with one seed a configuration: fit, as without it) and its four configurations
 #     at once (--streams 4: fit_seeds, a thread and a CUDA stream each);
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it.
 #   bash benchmarks/gpu.sh OUT [SECONDS]       (run from the repository root; carry .whl and .data)
 # NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
-# OUT gets at most eight files: nbdev_test.log, cells.log, 02_fast.ipynb, 03_train.ipynb, 04_seeds.ipynb, bench.md,
+# OUT gets at most nine files: nbdev_test.log, cells.log, 02_fast.ipynb, 03_train.ipynb, 04_seeds.ipynb, 05_run.ipynb, bench.md,
 # bench.log, quick.log. Every step is bounded by the budget.
 # A dry run of the plumbing on a CPU: DEVICE=cpu FLAGS= bash benchmarks/gpu.sh OUT 120
 set -u
@@ -41,12 +41,12 @@ if [ -d .data ]; then
 fi
 export MPLBACKEND=Agg PYTHONUNBUFFERED=1
 
-step "1. nbdev_test --flags '$flags'; beside it the GPU cells of 02_fast, 03_train, 04_seeds, outputs saved"
-mkdir -p /tmp/cells && cp nbs/02_fast.ipynb nbs/03_train.ipynb nbs/04_seeds.ipynb /tmp/cells/
+step "1. nbdev_test --flags '$flags'; beside it the GPU cells of 02_fast, 03_train, 04_seeds, 05_run, outputs saved"
+mkdir -p /tmp/cells && cp nbs/02_fast.ipynb nbs/03_train.ipynb nbs/04_seeds.ipynb nbs/05_run.ipynb /tmp/cells/
 # one torch thread per notebook process: 8 workers of 16 threads each on 16 cores ran out of time here (2026-11-27)
 OMP_NUM_THREADS=1 within 280 nbdev_test --flags "$flags" --timing --n_workers 6 ${NBS:+--path "$NBS"} > "$out/nbdev_test.log" 2>&1 &
 repo=$(pwd)
-(cd /tmp/cells && OMP_NUM_THREADS=1 within 280 python3 "$repo/tools/execute.py" 02_fast.ipynb 03_train.ipynb 04_seeds.ipynb \
+(cd /tmp/cells && OMP_NUM_THREADS=1 within 280 python3 "$repo/tools/execute.py" 02_fast.ipynb 03_train.ipynb 04_seeds.ipynb 05_run.ipynb \
   --flags cuda --only_flagged --no_clean) > "$out/cells.log" 2>&1
 echo "cells exit $?"; tail -5 "$out/cells.log"; cp /tmp/cells/*.ipynb "$out/"
 wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"

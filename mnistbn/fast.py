@@ -123,7 +123,7 @@ class Autocast(nn.Module):
             return self.model(x)
 
 # %% ../nbs/02_fast.ipynb #8947fc1f
-_CAPTURING = threading.Lock()   # one capture at a time in a process, whatever else its threads run
+_ALONE = threading.Lock()   # warm-ups, captures and odd-sized steps: one thread at a time in a process (see above)
 
 class GraphedStep:
     "A training step `step(*batch)` on CUDA, replayed from one CUDA graph; warm-up calls and other batch shapes run eagerly."
@@ -137,21 +137,25 @@ class GraphedStep:
     def __call__(self, *batch) -> torch.Tensor:
         "The step's metrics, valid until the next call."
         full = tuple(batch[0].shape) == self.full
-        if self.graph is None and self.warmup <= 0 and full: self._capture(batch)
         if self.graph is None or not full:
-            self.warmup -= 1
-            self.side.wait_stream(torch.cuda.current_stream())   # warm-up on a side stream, as capture needs
-            with torch.cuda.stream(self.side): out = self.step(*batch)
-            torch.cuda.current_stream().wait_stream(self.side)
-            return out
+            with _ALONE:
+                if self.graph is None and self.warmup <= 0 and full: self._capture(batch)
+                else: return self._eager(batch)
         for static, t in zip(self.batch, batch): static.copy_(t)
         self.graph.replay()
         return self.out
+
+    def _eager(self, batch):
+        "One step run as it is, on the side stream (where capture wants its warm-ups)."
+        self.warmup -= 1
+        self.side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(self.side): out = self.step(*batch)
+        torch.cuda.current_stream().wait_stream(self.side)
+        return out
 
     def _capture(self, batch):
         "Record one step on static copies of a batch (capturing runs nothing: the replay that follows trains on it)."
         self.batch = [t.clone() for t in batch]
         self.opt.zero_grad(set_to_none=True)   # the gradients are then allocated inside the graph's memory
         self.graph = torch.cuda.CUDAGraph()
-        with _CAPTURING, torch.cuda.graph(self.graph, stream=self.side, capture_error_mode='thread_local'):
-            self.out = self.step(*self.batch)
+        with torch.cuda.graph(self.graph, stream=self.side, capture_error_mode='thread_local'): self.out = self.step(*self.batch)

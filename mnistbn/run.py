@@ -114,10 +114,8 @@ def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict, stacked:
         model = MODELS[s.model](data.mean, data.std, seed=s.seed, semantics=s.semantics)
         return [fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, loss=s.loss, checkpoint=out/'runs'/s.id,
                     resume=True, progress=progress, updates=s.updates, **fast)]
-    hists = fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch, loss=s.loss, semantics=s.semantics,
-                      progress=progress, **{k: v for k, v in fast.items() if k in SEEDS_FAST})
-    for g, h in zip(group, hists): h.save(out/'runs'/g.id/'history.json')
-    return hists
+    return fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch, loss=s.loss, semantics=s.semantics,
+                     progress=progress, folders=[out/'runs'/g.id for g in group], **{k: v for k, v in fast.items() if k in SEEDS_FAST})
 
 # %% ../nbs/05_run.ipynb #3678baa3
 def train_group(group:list[RunSpec], # runs to train in this process (several: one configuration's seeds, trained together)
@@ -167,7 +165,7 @@ class Job:
         ended = sum(h is not None and h.status != 'running' for h in self.hists.values())
         started = sum(h is not None and h.status == 'running' for h in self.hists.values())
         new, elapsed = self.epochs() - self.before, time.perf_counter() - self.start
-        left = f", about {_duration(elapsed / new * (self.total - self.epochs()))} left" if new and ended < len(self.specs) else ''
+        left = f", about {_duration(elapsed / new * (self.total - self.epochs()))} left" if new > 0 and ended < len(self.specs) else ''
         return f"{ended}/{len(self.specs)} runs done, {started} started, {len(self.specs) - ended - started} waiting{left}"
 
     def poll(self, lines:bool=True) -> None:

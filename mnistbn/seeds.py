@@ -4,6 +4,7 @@
 
 # %% ../nbs/04_seeds.ipynb #a7fe0920
 from __future__ import annotations
+from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -103,10 +104,13 @@ def fit_seeds(make, # `conv_model` or `bn_model`
               graphs:bool=None, # fast path, CUDA: each full step replayed from one CUDA graph (same math; masks drawn outside it; None: on, on CUDA)
               tf32:bool=None, # CUDA: TF32 products in convolutions and matrix products (*not* the same math, as in `fit`; None: off)
               semantics='pytorch', # the backend's gradients and Adam, as `make` takes them ('keras-cudnn', ...)
+              folders:list|None=None, # one folder per seed: its history.json, written after every epoch (no checkpoint)
              ) -> list[History]:
     "Train one copy of `make`'s model per seed, together; one History per seed, as `fit` would give for each."
     seeds = [int(s) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds): raise MnistbnError(f"seeds={seeds}: give distinct seeds, at least one.")
+    if folders is not None and len(folders) != len(seeds): raise MnistbnError(f"folders: give one per seed ({len(seeds)}), not {len(folders)}.")
+    for f in folders or []: Path(f).mkdir(parents=True, exist_ok=True)
     lossf, plan, device = loss_fn(loss), schedule(phases, lr_switch), data.x_train.device
     models = [make(data.mean, data.std, seed=s, semantics=semantics) for s in seeds]
     keras_adam = models[0].semantics.adam == 'keras'
@@ -135,5 +139,6 @@ def fit_seeds(make, # `conv_model` or `bn_model`
     if graphs: step = GraphedStep(step, opt, (S, bs, *data.x_train.shape[1:]))
     net.train()
     with float32_precision(tf32):   # as in `fit`: full float32 unless asked (PyTorch's default lets cuDNN use TF32)
-        run_epochs(hists, plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf), n, bs, progress)
+        run_epochs(hists, plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf), n, bs, progress,
+                   folders and (lambda: [h.save(Path(f)/'history.json') for h, f in zip(hists, folders)]))
     return hists
