@@ -259,8 +259,8 @@ def _concurrent(groups, args, job, streams:int, threads) -> dict:
         while not stop.is_set():
             try: g = todo.get_nowait()
             except queue.Empty: return
-            try: done.put(_in_stream(g, *args))
-            except BaseException as e: stop.set(); done.put(e)
+            try: done.put((g, _in_stream(g, *args)))
+            except BaseException as e: stop.set(); done.put((g, e))
     old, results, errors = torch.get_num_threads(), {}, []
     _set_threads(threads)
     tf32 = resolve_fast(args[2], tf32=args[3].get('tf32'))['tf32']
@@ -269,14 +269,18 @@ def _concurrent(groups, args, job, streams:int, threads) -> dict:
             pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(streams, len(groups)))]
             for t in pool: t.start()
             while any(t.is_alive() for t in pool) or not done.empty():
-                try: r = done.get(timeout=2)
+                try: g, r = done.get(timeout=2)
                 except queue.Empty: job.poll(); continue
-                if isinstance(r, BaseException): errors.append(r)
+                if isinstance(r, BaseException): errors.append((g, r))
                 else: results.update((s, History(**h)) for s, h in r)
                 job.poll()
     finally: torch.set_num_threads(old)
-    if errors: raise errors[0]   # the groups that were training have finished, and are kept
-    return results
+    if not errors: return results
+    g, e = errors[0]   # the groups that were training when it failed have finished, and are kept
+    if isinstance(e, MnistbnError): raise e
+    reason = (str(e).strip().splitlines() or [''])[0][:200]
+    raise MnistbnError(f"{', '.join(s.id for s in g)}: training failed in its thread ({type(e).__name__}: {reason}). Finished runs are "
+                       "kept; run the same command again, with --streams 1 (streams=1) to train one group at a time.") from e
 
 # %% ../nbs/05_run.ipynb #1a76ca7f
 def _reachable(address:str, timeout:float=5.0) -> None:
