@@ -200,6 +200,11 @@ def _groups(specs:list[RunSpec], out:Path, together:bool) -> tuple[list, list]:
 
 STREAMS = 8   # on a GPU, with together: at most this many configurations train at once by default
 
+def _whole(name:str, value, what:str) -> None:
+    "Refuse a count that is given (not None) and is not a whole number of at least 1."
+    if value is not None and (isinstance(value, bool) or int(value) != value or value < 1):
+        raise MnistbnError(f"{name} {value!r}: give a whole number of {what}, at least 1.")
+
 def default_streams(device, together:bool, groups:int) -> int:
     "Groups trained at once in the driver's process: on a GPU with `together` all of them, up to `STREAMS`; else one."
     return max(1, min(STREAMS, groups)) if together and torch.device(device).type == 'cuda' else 1
@@ -355,18 +360,16 @@ def run_specs(specs:list[RunSpec], # the runs
     if together and other:
         raise MnistbnError(f"fast path {', '.join(other)}: not available with together, which has {', '.join(SEEDS_FAST)}. "
                            "Leave it out, or train the seeds one by one.")
-    if streams is not None and (isinstance(streams, bool) or int(streams) != streams or streams < 1):
-        raise MnistbnError(f"streams {streams!r}: give a whole number of groups of runs trained at once, at least 1.")
-    if (streams or 1) > 1 and not together:
+    _whole('streams', streams, 'groups of runs trained at once')
+    at_once = (streams or 1) > 1
+    if at_once and not together:
         raise MnistbnError(f"streams {streams}: runs trained at once in one process train stacked, by fit_seeds; add together (--together).")
-    workers = (1 if (streams or 1) > 1 else default_workers(device)) if workers is None else workers
-    if isinstance(workers, bool) or int(workers) != workers or workers < 1:
-        raise MnistbnError(f"workers {workers!r}: give a whole number of worker processes, at least 1.")
+    workers = (1 if at_once else default_workers(device)) if workers is None else workers
+    _whole('workers', workers, 'worker processes')
     if executor not in EXECUTORS: raise MnistbnError(f"executor {executor!r}: choose one of {', '.join(EXECUTORS)}.")
-    if (streams or 1) > 1 and (workers > 1 or executor != 'local'):
+    if at_once and (workers > 1 or executor != 'local'):
         raise MnistbnError(f"streams {streams}: threads of the driver's own process; use them with one worker (--workers 1) and the local executor.")
-    if threads is not None and (isinstance(threads, bool) or int(threads) != threads or threads < 1):
-        raise MnistbnError(f"threads {threads!r}: give a whole number of torch threads per run, at least 1.")
+    _whole('threads', threads, 'torch threads per run')
     done = {} if force else {s: finished(out/'runs'/s.id) for s in specs}
     todo = [s for s in specs if done.get(s) is None]
     if not todo: return done
