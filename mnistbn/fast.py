@@ -11,8 +11,8 @@ from torch import nn
 from .data import MnistbnError
 
 # %% auto #0
-__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'default_fast', 'check_cuda_only', 'fast_paths', 'resolve_fast', 'adam',
-           'set_lr', 'KerasAdam', 'float32_precision', 'Autocast', 'GraphedStep']
+__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'ALONE', 'default_fast', 'check_cuda_only', 'fast_paths', 'resolve_fast',
+           'adam', 'set_lr', 'KerasAdam', 'float32_precision', 'Autocast', 'GraphedStep']
 
 # %% ../nbs/02_fast.ipynb #4f1b6182
 FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32', 'bf16')
@@ -123,7 +123,7 @@ class Autocast(nn.Module):
             return self.model(x)
 
 # %% ../nbs/02_fast.ipynb #8947fc1f
-_ALONE = threading.Lock()   # warm-ups, captures and odd-sized steps: one thread at a time in a process (see above)
+ALONE = threading.Lock()   # warm-ups, captures, odd-sized steps (and, in `fit_seeds`, evaluations): one thread at a time (see above)
 
 class GraphedStep:
     "A training step `step(*batch)` on CUDA, replayed from one CUDA graph; warm-up calls and other batch shapes run eagerly."
@@ -138,7 +138,7 @@ class GraphedStep:
         "The step's metrics, valid until the next call."
         full = tuple(batch[0].shape) == self.full
         if self.graph is None or not full:
-            with _ALONE:
+            with ALONE:
                 if self.graph is None and self.warmup <= 0 and full: self._capture(batch)
                 else: return self._eager(batch)
         for static, t in zip(self.batch, batch): static.copy_(t)
