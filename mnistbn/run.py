@@ -244,8 +244,9 @@ def _on_pool(groups, args, job, workers:int, threads:int, retries:int=3) -> dict
                         raise
         left = [g for g in groups if any(s not in results for s in g)]
         if not left: return results
-        if attempt < retries: print(f"a worker process died; {len(left)} group(s) of runs go again, from their last checkpoints "
-              f"(attempt {attempt + 2} of {retries + 1})", file=sys.stderr, flush=True)
+        if attempt < retries:
+            print(f"a worker process died; {len(left)} group(s) of runs go again, from their last checkpoints "
+                  f"(attempt {attempt + 2} of {retries + 1})", file=sys.stderr, flush=True)
     raise MnistbnError(f"worker processes kept dying ({retries + 1} attempts); unfinished: {', '.join(s.id for g in left for s in g)}. "
                        "Check the memory and the logs, then run the same command again: finished runs are kept.")
 
