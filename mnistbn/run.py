@@ -8,7 +8,7 @@ import fcntl, os, queue, shutil, socket, sys, threading, time
 import multiprocessing as mp
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch
@@ -212,17 +212,23 @@ def default_streams(device, together:bool, groups:int) -> int:
 def _set_threads(threads:int|None) -> None:
     if threads: torch.set_num_threads(threads)
 
+@contextmanager
+def _torch_threads(threads:int|None):
+    "This process's torch threads set to `threads` (None: left as they are) while it trains, and restored after."
+    old = torch.get_num_threads()
+    _set_threads(threads)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 # %% ../nbs/05_run.ipynb #dc7d7cc8
 def _serial(groups, args, job, threads) -> dict:
     "Every group in this process, one after another; the runs print their own epochs."
-    old, results = torch.get_num_threads(), {}
-    _set_threads(threads)
-    try:
+    results = {}
+    with _torch_threads(threads):
         for g in groups:
             if job.show: print(', '.join(s.id for s in g), flush=True)
             results.update((s, History(**h)) for s, h in train_group(g, *args, progress=job.show))
             job.poll(lines=False)
-    finally: torch.set_num_threads(old)
     return results
 
 def _on_pool(groups, args, job, workers:int, threads:int, retries:int=3) -> dict:
@@ -267,20 +273,18 @@ def _concurrent(groups, args, job, streams:int, threads) -> dict:
             except queue.Empty: return
             try: done.put((g, _in_stream(g, *args)))
             except BaseException as e: stop.set(); done.put((g, e))
-    old, results, errors = torch.get_num_threads(), {}, []
-    _set_threads(threads)
-    tf32 = resolve_fast(args[2], tf32=args[3].get('tf32'))['tf32']
-    try:
-        with float32_precision(tf32):   # set once for every thread: each group's own setting and restoring would race
-            pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(streams, len(groups)))]
-            for t in pool: t.start()
-            while any(t.is_alive() for t in pool) or not done.empty():
-                try: g, r = done.get(timeout=2)
-                except queue.Empty: job.poll(); continue
-                if isinstance(r, BaseException): errors.append((g, r))
-                else: results.update((s, History(**h)) for s, h in r)
-                job.poll()
-    finally: torch.set_num_threads(old)
+    *_, device, fast = args
+    results, errors = {}, []
+    # the float32 settings are set once for every thread: each group's own setting and restoring would race
+    with _torch_threads(threads), float32_precision(resolve_fast(device, tf32=fast.get('tf32'))['tf32']):
+        pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(streams, len(groups)))]
+        for t in pool: t.start()
+        while any(t.is_alive() for t in pool) or not done.empty():
+            try: g, r = done.get(timeout=2)
+            except queue.Empty: job.poll(); continue
+            if isinstance(r, BaseException): errors.append((g, r))
+            else: results.update((s, History(**h)) for s, h in r)
+            job.poll()
     if not errors: return results
     g, e = errors[0]   # the groups that were training when it failed have finished, and are kept
     if isinstance(e, MnistbnError): raise e
