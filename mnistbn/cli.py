@@ -5,19 +5,22 @@
 # %% ../nbs/08_cli.ipynb #751e1f4f
 from __future__ import annotations
 import contextlib, sys
+from dataclasses import asdict
 from pathlib import Path
+from fastcore.meta import delegates
 from fastcore.script import call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
-from .models import MODELS, semantics as backend_semantics
+from .models import MODELS, arch, build, semantics as backend_semantics
 from .fast import fast_paths, resolve_fast
-from .train import fit, loss_fn, schedule
-from .run import QUICK, writable_folder
+from .train import TRAININGS, fit, loss_fn, schedule, training_of
+from .run import QUICK, RunOptions, writable_folder
 from .compare import compare
 from .insight import sweep
 
+
 # %% auto #0
-__all__ = ['cli_errors', 'parse_seeds', 'parse_list', 'parse_numbers', 'parse_count', 'mnistbn_compare', 'mnistbn_train',
-           'mnistbn_sweep']
+__all__ = ['cli_errors', 'parse_seeds', 'parse_list', 'parse_numbers', 'parse_count', 'run_flags', 'mnistbn_compare',
+           'mnistbn_train', 'mnistbn_sweep']
 
 # %% ../nbs/08_cli.ipynb #701b374f
 @contextlib.contextmanager
@@ -60,107 +63,113 @@ def parse_count(flag:str, value) -> int|None:
     return n
 
 # %% ../nbs/08_cli.ipynb #d7a70103
+def run_flags(device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
+              data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
+              fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
+              workers:str=None, # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
+              threads:str=None, # torch threads per worker (default: the cores divided among the workers)
+              stack:str=None, # at most this many runs of one model trained side by side as one network (default: 1 on a CPU, 64 on a GPU)
+              executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
+              address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
+              force:store_true=False, # rerun runs that already finished in the output folder
+              no_progress:store_true=False, # no progress bars or per-epoch lines
+              keep_weights:store_true=False, # a finished run's folder keeps its final weights (weights.pt, 6.5 MB)
+              keep_checkpoints:store_true=False, # a finished run's folder keeps its checkpoint (weights and Adam's state, 19.6 MB)
+             ) -> RunOptions:
+    "The command line's flags for how runs train, as the one `RunOptions` the job gets."
+    files = 'checkpoint' if keep_checkpoints else 'weights' if keep_weights else 'history'
+    return RunOptions(device, data, fast, parse_count('--workers', workers), parse_count('--threads', threads),
+                      parse_count('--stack', stack), executor, address, force, not no_progress, files)
+
+
+# %% ../nbs/08_cli.ipynb #698f7003
 @call_parse
+@delegates(run_flags)
 def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv, curves.png and runs/<run>/
                     seeds:str='0', # seeds, as 0,1,2 or 0-4
                     lr_switch:str='ignored,applied', # learning-rate semantics to run: ignored (the original's table), applied, or both
-                    quick:store_true=False, # 2,000 training / 1,000 test images and 1 + 1 epochs: a couple of minutes on a CPU
-                    device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
-                    data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
-                    force:store_true=False, # rerun runs that already finished in the output folder
-                    fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
-                    together:store_true=False, # each configuration's seeds side by side in one network (for GPUs; fast paths fused, graphs, tf32)
-                    no_progress:store_true=False, # no progress bars or per-epoch lines
-                    workers:str=None, # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
-                    threads:str=None, # torch threads per run (default: the cores divided among the workers)
-                    executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
-                    address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
+                    quick:store_true=False, # 2,000 training / 1,000 test images and 1 + 1 epochs: about a minute on a CPU
                     semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
-                    streams:str=None, # with --together: configurations trained at once in this process, each on a CUDA stream of its own (default: all, up to 8, on a GPU; 1 on a CPU)
-                   ):
+                    **kwargs):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
-    where = (f"Finished runs are in {out}/runs; run the same command again to continue (a group of seeds "
-             "trained together starts over)." if together else
-             f"Finished runs and the latest checkpoint are in {out}/runs; run the same command again to continue.")
-    with cli_errors('mnistbn_compare', where):
-        md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, device, data, force, not no_progress, fast, together,
-                     parse_count('--workers', workers), executor, address, parse_count('--threads', threads), semantics,
-                     parse_count('--streams', streams))
+    with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoints are in {out}/runs; run the same command again to continue."):
+        md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, semantics, **asdict(run_flags(**kwargs)))
         print(md)
         print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, {Path(out)/'runs'}/")
 
+
 # %% ../nbs/08_cli.ipynb #dded2ef2
+def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size, semantics, device, fast):
+    "`mnistbn_train`'s arguments checked before any data is read: the phases, the semantics, the device, the fast paths."
+    arch(model)
+    loss_fn(loss)
+    training_of(training)
+    for flag, v in [('--epochs1', epochs1), ('--epochs2', epochs2), ('--batch_size', batch_size)]:
+        if v < 1: raise MnistbnError(f"{flag} {v}: must be a whole number, at least 1.")
+    for flag, v in [('--lr', lr), ('--lr2', lr2)]:
+        if v is not None and not 0 < v < float('inf'): raise MnistbnError(f"{flag} {v}: must be a positive number.")
+    phases = ((epochs1, lr), (epochs2, lr / 10 if lr2 is None else lr2))
+    schedule(phases, lr_switch)
+    sem, dev = backend_semantics(semantics), resolve_device(device)
+    speed = {} if fast == 'default' else fast_paths(fast, dev)   # {}: fit's own defaults for the device and semantics
+    resolve_fast(dev, sem.adam == 'keras', **speed)
+    return phases, sem, dev, speed
+
+
+# %% ../nbs/08_cli.ipynb #0c0dd62b
 @call_parse
-def mnistbn_train(model:str='conv', # conv (the original's conv model) or bn (with BatchNorm)
+def mnistbn_train(model:str='conv', # conv (the original's conv model), bn (with BatchNorm) or bn_before (BatchNorm before each ReLU)
                   lr:float=1e-3, # learning rate of phase 1
                   lr2:float=None, # learning rate of phase 2 (default: lr / 10)
                   epochs1:int=1, # epochs of phase 1
                   epochs2:int=8, # epochs of phase 2
                   lr_switch:str='applied', # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original's Keras did
                   loss:str='keras', # keras (clipped, as the original's) or plain (PyTorch's cross-entropy)
+                  training:str='adam', # the optimiser and what is done to its updates: adam (the original's), warmup100, clip1
                   seed:int=0, # initial weights, batch order and dropout
                   batch_size:int=64, # batch size
                   device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
                   data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
-                  out:str='runs/train', # output folder: history.json, history.csv and (by default) checkpoint.pt
-                  checkpoint:str=None, # checkpoint folder (default: the output folder)
-                  resume:store_true=False, # continue the run whose checkpoint is in the checkpoint folder
+                  out:str='runs/train', # output folder: history.json, history.csv, and the checkpoint while it trains
+                  resume:store_true=False, # continue the run whose checkpoint is in the output folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
                   fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
                   no_progress:store_true=False, # no progress bar or per-epoch lines
                   semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
+                  keep:str='weights', # what the folder keeps when the run ends, besides the History: weights (weights.pt), checkpoint, or history
                  ):
     "Train one configuration through its two phases and write its History."
-    ckpt = checkpoint or out
-    with cli_errors('mnistbn_train', f"Finished epochs are saved in {ckpt}; add --resume to continue."):
-        if model not in MODELS: raise MnistbnError(f"--model {model!r}: choose one of {', '.join(MODELS)}.")
-        loss_fn(loss)
-        for flag, v in [('--epochs1', epochs1), ('--epochs2', epochs2), ('--batch_size', batch_size)]:
-            if v < 1: raise MnistbnError(f"{flag} {v}: must be a whole number, at least 1.")
-        for flag, v in [('--lr', lr), ('--lr2', lr2)]:
-            if v is not None and not 0 < v < float('inf'): raise MnistbnError(f"{flag} {v}: must be a positive number.")
-        phases = ((epochs1, lr), (epochs2, lr / 10 if lr2 is None else lr2))
-        schedule(phases, lr_switch)   # checks epochs, rates and lr_switch before any data is read
-        sem = backend_semantics(semantics)
-        dev = resolve_device(device)
-        speed = {} if fast == 'default' else fast_paths(fast, dev)   # {}: fit's own defaults for the device and semantics
-        resolve_fast(dev, sem.adam == 'keras', **speed)   # refused here, before any data is read
+    with cli_errors('mnistbn_train', f"Finished epochs are saved in {out}; add --resume to continue."):
+        phases, sem, dev, speed = _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size, semantics, device, fast)
         sub = QUICK if quick else dict(n_train=None, n_valid=None)
         d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'])   # checked before any folder is made
         folder = writable_folder(out)
-        h = fit(MODELS[model](d.mean, d.std, seed=seed, semantics=sem), d, phases, batch_size, seed, lr_switch, loss,
-                checkpoint=ckpt, resume=resume, progress=not no_progress, **speed)
-        h.save(folder/'history.json')
+        h = fit(build(model, d.mean, d.std, seed=seed, semantics=sem), d, phases,
+                seed, lr_switch, batch_size, loss, training, folder=folder, resume=resume, progress=not no_progress, fast=speed, files=keep)
         h.to_csv(folder/'history.csv')
         print(h)
-        print(f"Written: {folder/'history.json'}, {folder/'history.csv'}")
+        print(f"Written: {folder/'history.json'}, {folder/'history.csv'}" + {'weights': f", {folder/'weights.pt'}",
+              'checkpoint': f", {folder/'checkpoint.pt'}"}.get(keep, ''))
+
 
 # %% ../nbs/08_cli.ipynb #bd5a3b48
 @call_parse
+@delegates(run_flags)
 def mnistbn_sweep(out:str='runs/sweep', # output folder: sweep.csv, sweep.md, sweep.png and runs/<run>/
-                  models:str='conv,bn', # models to sweep: conv, bn or both
+                  models:str='conv,bn', # models to sweep, of: conv, bn, bn_before (BatchNorm before each ReLU)
                   lrs:str='1e-3,3e-3,1e-2,3e-2,1e-1', # first learning rates, comma-separated
                   seeds:str=None, # seeds, as 0-19 or 0,1,2 (default: 0-19; with --quick 0-4)
                   epochs:str='1', # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
                   loss:str='keras', # keras (clipped, the original's), plain, or keras,plain
                   updates:str=None, # stop each run after this many updates (default: the whole schedule)
                   quick:store_true=False, # 2,000 training / 1,000 test images: a small sweep in minutes on a CPU
-                  device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
-                  data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
-                  force:store_true=False, # rerun runs that already finished in the output folder
-                  fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
-                  no_progress:store_true=False, # no per-epoch lines
-                  workers:str=None, # processes training side by side (default: one per core on a CPU, one on a GPU)
-                  threads:str=None, # torch threads per run (default: the cores divided among the workers)
-                  executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
-                  address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
                   semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or items: pool=all
-                 ):
+                  **kwargs):
     "Sweep the first learning rate: P(collapse) with its interval, and final val_acc, per model and rate."
     with cli_errors('mnistbn_sweep', f"Finished runs are in {out}/runs; run the same command again to continue."):
         md = sweep(out, parse_list(models), parse_numbers('--lrs', lrs), parse_seeds(seeds or ('0-4' if quick else '0-19')),
-                   tuple(parse_numbers('--epochs', epochs, int)), parse_list(loss), parse_count('--updates', updates), quick, device,
-                   data, force, not no_progress, fast, parse_count('--workers', workers), executor, address,
-                   parse_count('--threads', threads), semantics)
+                   tuple(parse_numbers('--epochs', epochs, int)), parse_list(loss), parse_count('--updates', updates), quick, semantics,
+                   **asdict(run_flags(**kwargs)))
         print(md)
         print(f"Written: {Path(out)/'sweep.md'}, {Path(out)/'sweep.csv'}, {Path(out)/'sweep.png'}, {Path(out)/'runs'}/")
+

@@ -10,6 +10,7 @@ import torch
 from .data import MnistbnError
 from .models import semantics as backend_semantics
 from .train import History, LR_SWITCHES, METRICS, atomic_write
+from fastcore.meta import delegates
 from .run import QUICK, RunSpec, run_specs
 
 # %% auto #0
@@ -166,27 +167,17 @@ def _draw(ax, hs:list[History], k:str, color:str, style:str, name:str) -> None:
         ax.plot(ep, batch, ':', color=color, lw=1.5, label=f"{name}, val_acc_batch (batch statistics)")
 
 # %% ../nbs/06_compare.ipynb #293d10e0
+@delegates(run_specs)
 def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, curves.png, runs/<run>/
             seeds=(0,), # seeds for every configuration
             lr_switches=LR_SWITCHES, # which learning-rate semantics to run
             quick:bool=False, # 2,000 / 1,000 images and 1 + 1 epochs, for a quick look
-            device=None, # torch device; None: CUDA, else MPS, else CPU
-            root=None, # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
-            force:bool=False, # rerun the grid's runs instead of reusing finished ones
-            progress:bool=True, # progress bars where they can show, and per-epoch lines
-            fast='default', # fit's fast paths: 'default' (CPU: channels_last,fused; CUDA: and graphs), 'none', or names
-            together:bool=False, # each configuration's seeds side by side in `fit_seeds` (for GPUs; fast paths fused, graphs, tf32)
-            workers:int|None=None, # processes training side by side; None: one per core on a CPU, one on a GPU
-            executor:str='local', # 'local', or 'ray' (a Ray cluster at `address`, else a local Ray instance)
-            address:str|None=None, # the Ray cluster's address (else $RAY_ADDRESS)
-            threads:int|None=None, # torch threads per run; None: the cores divided among the workers
             semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu' (see Models)
-            streams:int|None=None, # with `together`: configurations trained at once in this process; None: all, up to 8, on a GPU, else 1
+            **kwargs, # how the runs train (`RunOptions`): device, fast paths, workers, stack, ...
            ) -> str:
     "Run the original's comparison and write its results into `out`; returns the Markdown table."
     specs = grid(seeds, lr_switches, quick, semantics)
-    hists = run_specs(specs, out, root, device, force, progress, fast, together, workers, executor, address, threads, streams)
-    out = Path(out)
+    hists, out = run_specs(specs, out, **kwargs), Path(out)
     rows = summarize(hists)
     sem = specs[0].semantics
     md = ('' if sem == 'pytorch' else f"Trained with the backend semantics {sem} (see Models).\n\n") + table_md(rows)
@@ -196,3 +187,4 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
              ('' if sem == 'pytorch' else f", {sem} semantics"))
     pyplot().close(plot_curves(hists, out/'curves.png', title))
     return md
+

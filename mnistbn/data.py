@@ -12,7 +12,7 @@ import torch
 # %% auto #0
 __all__ = ['MNIST_FILES', 'MNIST_MEAN', 'MNIST_STD', 'MnistbnError', 'data_root', 'raw_folder', 'check_file', 'read_idx',
            'download_mnist', 'check_mnist', 'default_device', 'resolve_device', 'pixel_stats', 'derive_seed',
-           'MNISTData', 'load_mnist', 'n_batches', 'epoch_order', 'batches']
+           'MNISTData', 'load_mnist', 'n_batches', 'check_count', 'epoch_order', 'batches']
 
 # %% ../nbs/00_data.ipynb #c950e715
 class MnistbnError(Exception):
@@ -182,6 +182,14 @@ def load_mnist(root:str|Path|None=None, # data root (see `data_root`)
 
 # %% ../nbs/00_data.ipynb #1a9d7a5f
 def n_batches(n:int, bs:int) -> int: return -(-n // bs)
+
+def check_count(name:str, # the argument's name, for the message
+                value, # a count given by the user; None (not given) passes
+                what:str, # what it counts, for the message
+               ) -> None:
+    "Refuse a count that is given and is not a whole number of at least 1, naming the argument."
+    ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and value >= 1)
+    if not ok: raise MnistbnError(f"{name}={value!r}: give a whole number of {what}, at least 1.")
 
 def epoch_order(n:int, # number of samples
                 seed:int, # the run's seed

@@ -4,15 +4,15 @@
 
 # %% ../nbs/02_fast.ipynb #3f33bfdf
 from __future__ import annotations
-import math, threading
+import math
 from contextlib import contextmanager
 import torch
 from torch import nn
 from .data import MnistbnError
 
 # %% auto #0
-__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'ALONE', 'default_fast', 'check_cuda_only', 'fast_paths', 'resolve_fast',
-           'adam', 'set_lr', 'KerasAdam', 'float32_precision', 'Autocast', 'GraphedStep']
+__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'default_fast', 'check_cuda_only', 'fast_paths', 'resolve_fast', 'adam',
+           'set_lr', 'KerasAdam', 'float32_precision', 'Autocast', 'GraphedStep']
 
 # %% ../nbs/02_fast.ipynb #4f1b6182
 FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32', 'bf16')
@@ -63,11 +63,12 @@ def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bo
     rate = torch.tensor(lr, device=device) if graphs else lr
     return (KerasAdam if keras else torch.optim.Adam)(params, lr=rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
 
-def set_lr(opt:torch.optim.Optimizer, lr:float) -> None:
-    "Set every group's rate; a tensor rate (as a CUDA graph reads it) is filled in place."
-    for g in opt.param_groups:
-        if torch.is_tensor(g['lr']): g['lr'].fill_(lr)
-        else: g['lr'] = lr
+def set_lr(opt:torch.optim.Optimizer, lr:float|list) -> None:
+    "Set every group's rate (a list: one per group); a tensor rate (as a CUDA graph reads it) is filled in place."
+    for g, r in zip(opt.param_groups, lr if isinstance(lr, (list, tuple)) else [lr] * len(opt.param_groups)):
+        if torch.is_tensor(g['lr']): g['lr'].fill_(r)
+        else: g['lr'] = r
+
 
 # %% ../nbs/02_fast.ipynb #9ee2b500
 class KerasAdam(torch.optim.Adam):
@@ -118,13 +119,11 @@ class Autocast(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, x):
+    def forward(self, x, *args):
         with torch.autocast(x.device.type, dtype=torch.bfloat16, cache_enabled=False):   # no weight cache: safe in a CUDA graph
-            return self.model(x)
+            return self.model(x, *args)
 
 # %% ../nbs/02_fast.ipynb #8947fc1f
-ALONE = threading.Lock()   # warm-ups, captures, odd-sized steps (and, in `fit_seeds`, evaluations): one thread at a time (see above)
-
 class GraphedStep:
     "A training step `step(*batch)` on CUDA, replayed from one CUDA graph; warm-up calls and other batch shapes run eagerly."
     def __init__(self, step, # does one update with `opt` and returns a tensor of metrics
@@ -137,10 +136,8 @@ class GraphedStep:
     def __call__(self, *batch) -> torch.Tensor:
         "The step's metrics, valid until the next call."
         full = tuple(batch[0].shape) == self.full
-        if self.graph is None or not full:
-            with ALONE:
-                if self.graph is None and self.warmup <= 0 and full: self._capture(batch)
-                else: return self._eager(batch)
+        if self.graph is None and self.warmup <= 0 and full: self._capture(batch)
+        elif self.graph is None or not full: return self._eager(batch)
         for static, t in zip(self.batch, batch): static.copy_(t)
         self.graph.replay()
         return self.out

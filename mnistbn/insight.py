@@ -9,6 +9,7 @@ from pathlib import Path
 from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
 from .train import History, LR_SWITCHES, METRICS, atomic_write, loss_fn
+from fastcore.meta import delegates
 from .run import RunSpec, run_specs
 from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot
 
@@ -211,26 +212,27 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
     return fig
 
 # %% ../nbs/07_insight.ipynb #ca17e789
+@delegates(run_specs)
 def sweep(out:str|Path='runs/sweep', # output folder: sweep.csv, sweep.md, sweep.png and runs/<run>/
           models=('conv', 'bn'), lrs=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1), seeds=range(20),
           phase_epochs=(1,), # (1,): one epoch at each rate; (1, 8): the original's schedule, switch applied
           losses=('keras',), # 'keras' and/or 'plain'
           updates:int|None=None, # stop each run after this many updates
           quick:bool=False, # 2,000 training and 1,000 test images
-          device=None, root=None, force:bool=False, progress:bool=True, fast='default',
-          workers:int|None=None, executor:str='local', address:str|None=None, threads:int|None=None,
           semantics='pytorch', # the backend's gradients and Adam
           title:str='', # the figure's title (default: what was swept)
+          **kwargs, # how the runs train (`RunOptions`): device, fast paths, workers, stack, ...
          ) -> str:
     "Run (or reuse) the sweep's runs and write its table and figure into `out`; returns the Markdown table."
     specs = sweep_specs(models, lrs, seeds, phase_epochs, losses, updates, quick, semantics)
-    hists = run_specs(specs, out, root, device, force, progress, fast, False, workers, executor, address, threads)
+    hists = run_specs(specs, out, **kwargs)
     out, rows = Path(out), sweep_rows(hists)
     md = sweep_md(rows, sensitivity(hists))
     atomic_write(out/'sweep.md', lambda p: Path(p).write_text(md))
     sweep_csv(rows, out/'sweep.csv')
     pyplot().close(plot_sweep(hists, out/'sweep.png', title + (' (QUICK MODE: 2,000 images)' if quick else '')))
     return md
+
 
 # %% ../nbs/07_insight.ipynb #e0b4c6f1
 def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each group's runs of the original's rows

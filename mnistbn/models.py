@@ -4,7 +4,6 @@
 
 # %% ../nbs/01_models.ipynb #42a7e7c8
 from __future__ import annotations
-import threading
 from dataclasses import dataclass, fields, replace
 import torch
 import torch.nn.functional as F
@@ -13,8 +12,8 @@ from .data import MNIST_MEAN, MNIST_STD, MnistbnError
 
 # %% auto #0
 __all__ = ['SEMANTICS', 'MODELS', 'Normalize', 'batch_moments', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'Semantics', 'semantics',
-           'TheanoReLU', 'AllTiesMaxPool2d', 'keras_init_', 'conv_model', 'bn_model', 'Summary', 'param_counts',
-           'summary']
+           'TheanoReLU', 'AllTiesMaxPool2d', 'Arch', 'arch', 'init_', 'build', 'conv_model', 'bn_model', 'stacked_norm',
+           'stacked_layer', 'Stack', 'Summary', 'param_counts', 'summary']
 
 # %% ../nbs/01_models.ipynb #8ca5611f
 class Normalize(nn.Module):
@@ -40,18 +39,21 @@ class _KerasBatchNorm:
                  cudnn_var:bool=False, # the running variance averages the batch's plus eps, as Keras on cuDNN read it back
                 ):
         super().__init__(num_features, eps=1e-3, momentum=0.01)
-        self.cudnn_var = cudnn_var
+        self.cudnn_var, self.sums = cudnn_var, None
+    def update(self, mean, var) -> None:
+        "Move the running statistics towards a training batch's; with `sums` (a list) also add them there."
+        self.running_mean.lerp_(mean, self.momentum)
+        self.running_var.lerp_(var + self.eps if self.cudnn_var else var, self.momentum)
+        if self.sums is not None: self.sums[:] = [self.sums[0] + mean, self.sums[1] + var, self.sums[2] + 1]
     def forward(self, x):
         if not self.training: return super().forward(x)
-        with torch.no_grad():
-            mean, var = batch_moments(x)
-            self.running_mean.lerp_(mean, self.momentum)
-            self.running_var.lerp_(var + self.eps if self.cudnn_var else var, self.momentum)
+        with torch.no_grad(): self.update(*batch_moments(x))
         return F.batch_norm(x, None, None, self.weight, self.bias, True, 0., self.eps)
     def extra_repr(self): return super().extra_repr() + (', cudnn_var=True' if self.cudnn_var else '')
 
 class KerasBatchNorm2d(_KerasBatchNorm, nn.BatchNorm2d): "Keras' `BatchNormalization(axis=1)` after a convolution."
 class KerasBatchNorm1d(_KerasBatchNorm, nn.BatchNorm1d): "Keras' `BatchNormalization()` after a Dense layer."
+
 
 # %% ../nbs/01_models.ipynb #3c5df8b2
 @dataclass(frozen=True)
@@ -129,49 +131,151 @@ class AllTiesMaxPool2d(nn.MaxPool2d):
     def __init__(self): super().__init__(2)
     def forward(self, x): return _AllTiesMaxPool.apply(x)
 
-# %% ../nbs/01_models.ipynb #0905c5a5
-def keras_init_(model:nn.Module) -> nn.Module:
-    "Keras 1.2.2's initialisation, in place: glorot-uniform weights and zero biases for Conv and Dense layers."
+# %% ../nbs/01_models.ipynb #6d5e7177
+@dataclass(frozen=True)
+class Arch:
+    "A variant of the original's CNN, declared: its normalisation and where it sits, its activation, its initialisation."
+    norm:str|None=None # None, or 'bn': Keras' BatchNorm after each hidden layer's activation
+    norm_first:bool=False # the normalisation before the activation instead (as Ioffe & Szegedy put it)
+    act:str='relu' # 'relu', or 'leaky': leaky ReLU with slope 0.1
+    init:str='glorot' # Keras' 'glorot' uniform, or 'he' uniform (sqrt(6 / fan_in))
+
+    @property
+    def name(self) -> str:
+        "Its name in `MODELS`."
+        return next((k for k, v in MODELS.items() if v == self), 'custom')
+
+MODELS = {'conv': Arch(), 'bn': Arch('bn'), 'bn_before': Arch('bn', norm_first=True)}
+_ARCH_CHOICES = dict(norm=(None, 'bn'), act=('relu', 'leaky'), init=('glorot', 'he'))
+
+def arch(spec:str|Arch) -> Arch:
+    "The `Arch` that `spec` names (a key of `MODELS`), checked."
+    a = MODELS.get(spec) if isinstance(spec, str) else spec
+    if not isinstance(a, Arch): raise MnistbnError(f"model {spec!r}: choose one of {', '.join(MODELS)}.")
+    for k, choices in _ARCH_CHOICES.items():
+        if getattr(a, k) not in choices: raise MnistbnError(f"model {spec!r}: {k}={getattr(a, k)!r}; choose from {choices}.")
+    return a
+
+
+# %% ../nbs/01_models.ipynb #76d78287
+_semantics = semantics   # `build` takes a parameter of that name
+
+def init_(model:nn.Module, kind:str='glorot') -> nn.Module:
+    "Keras 1.2.2's initialisation, in place: glorot-uniform (or he-uniform) weights and zero biases for Conv and Dense layers."
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
+            if kind == 'he': nn.init.kaiming_uniform_(m.weight, nonlinearity='relu')
+            else: nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
     return model
 
-_SEEDING = threading.Lock()   # the global generator is one per process: threads that build models take turns with it
-
-def _cnn(bn:bool, mean:float, std:float, seed:int|None, sem:str|Semantics) -> nn.Sequential:
-    sem = semantics(sem)
-    norm2d = (lambda c: [KerasBatchNorm2d(c, sem.bn_var == 'cudnn')]) if bn else (lambda c: [])   # Keras took cuDNN's path for 4-d inputs only
-    norm1d = [KerasBatchNorm1d(512)] if bn else []
-    relu = TheanoReLU if sem.relu0 else nn.ReLU   # PyTorch's own modules where nothing differs
+def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
+          mean:float=MNIST_MEAN, # training-pixel mean, for the input normalisation
+          std:float=MNIST_STD, # training-pixel standard deviation
+          seed:int|None=None, # seeds the initial weights; None: PyTorch's global generator
+          semantics:str|Semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items
+         ) -> nn.Sequential:
+    "The original's CNN as `spec` varies it: two conv+pool blocks, Dense 512, Dropout 0.5, Dense 10 (logits)."
+    a, sem = arch(spec), _semantics(semantics)
+    if a.act != 'relu' and sem.relu0: raise MnistbnError(f"model {a.name}: Theano's ReLU gradient (relu0) needs act='relu'.")
+    act = (TheanoReLU if sem.relu0 else nn.ReLU) if a.act == 'relu' else (lambda: nn.LeakyReLU(0.1))
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
-    with _SEEDING, torch.random.fork_rng(devices=[]):
+    norm = {1: KerasBatchNorm1d, 2: lambda c: KerasBatchNorm2d(c, sem.bn_var == 'cudnn')}   # cuDNN's path: 4-d inputs only
+    def hidden(c, dim):   # activation and normalisation, in the arch's order
+        layers = [act(), *([norm[dim](c)] if a.norm else [])]
+        return layers[::-1] if a.norm_first else layers
+    with torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)
         model = nn.Sequential(
             Normalize(mean, std),
-            nn.ZeroPad2d(1), nn.Conv2d(1, 32, 3), relu(), *norm2d(32), pool(),
-            nn.ZeroPad2d(1), nn.Conv2d(32, 64, 3), relu(), *norm2d(64), pool(),
+            nn.ZeroPad2d(1), nn.Conv2d(1, 32, 3), *hidden(32, 2), pool(),
+            nn.ZeroPad2d(1), nn.Conv2d(32, 64, 3), *hidden(64, 2), pool(),
             nn.Flatten(),
-            nn.Linear(64*7*7, 512), relu(), *norm1d, nn.Dropout(0.5),
+            nn.Linear(64*7*7, 512), *hidden(512, 1), nn.Dropout(0.5),
             nn.Linear(512, 10))
-        keras_init_(model)
-    model.semantics = sem   # training reads its Adam from here
+        init_(model, a.init)
+    model.semantics, model.arch = sem, a   # training reads its Adam, and the run's model name, from here
     return model
 
-def conv_model(mean:float=MNIST_MEAN, # training-pixel mean, for the input normalisation
-               std:float=MNIST_STD, # training-pixel standard deviation
-               seed:int|None=None, # seeds the initial weights; None: PyTorch's global generator
-               semantics:str|Semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items
-              ) -> nn.Sequential:
-    "The original's `get_conv_model`: two conv+pool blocks, Dense 512, Dropout 0.5, Dense 10 (logits)."
-    return _cnn(False, mean, std, seed, semantics)
+
+# %% ../nbs/01_models.ipynb #ba6bca87
+def conv_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None, semantics:str|Semantics='pytorch') -> nn.Sequential:
+    "The original's `get_conv_model`: `build('conv')`."
+    return build('conv', mean, std, seed, semantics)
 
 def bn_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None, semantics:str|Semantics='pytorch') -> nn.Sequential:
-    "The original's `get_bn_model`: `conv_model` with BatchNorm after each ReLU."
-    return _cnn(True, mean, std, seed, semantics)
+    "The original's `get_bn_model`: `build('bn')`, BatchNorm after each ReLU."
+    return build('bn', mean, std, seed, semantics)
 
-MODELS = {'conv': conv_model, 'bn': bn_model}
+
+# %% ../nbs/01_models.ipynb #cf8fbdba
+def _cat(layers:list, key:str) -> torch.Tensor: return torch.cat([getattr(l, key) for l in layers])
+
+def stacked_norm(norms:list, # the copies' BatchNorms at one place in the network
+                 h:torch.Tensor, # (N, S*C, ...): the copies' channels side by side
+                ) -> torch.Tensor:
+    "The S copies' BatchNorms applied at once, each to its own channels, each updating its own running statistics."
+    m = norms[0]
+    if len(norms) == 1: return m(h)
+    if not m.training: return F.batch_norm(h, _cat(norms, 'running_mean'), _cat(norms, 'running_var'),
+                                           _cat(norms, 'weight'), _cat(norms, 'bias'), False, 0., m.eps)
+    with torch.no_grad():
+        for n, mean, var in zip(norms, *(t.chunk(len(norms)) for t in batch_moments(h))): n.update(mean, var)
+    return F.batch_norm(h, None, None, _cat(norms, 'weight'), _cat(norms, 'bias'), True, 0., m.eps)
+
+
+# %% ../nbs/01_models.ipynb #383b2a5e
+def stacked_layer(layers:list, # the copies' layers at one place in the network, one per copy
+                  h:torch.Tensor, # image layout (N, S*C, H, W) before `Flatten`, (S, N, features) after it
+                  mask:torch.Tensor|None=None, # a Dropout layer's (S, N, features) multipliers; None: PyTorch's own dropout
+                 ) -> torch.Tensor:
+    "The S copies' layer applied at once: convolutions grouped by copy, Dense layers as batched products."
+    l, S = layers[0], len(layers)
+    if isinstance(l, nn.Conv2d):
+        if S == 1: return l(h)
+        return F.conv2d(h, _cat(layers, 'weight'), _cat(layers, 'bias'), l.stride, l.padding, l.dilation, S * l.groups)
+    if isinstance(l, nn.Linear):
+        if S == 1: return l(h[0])[None]
+        W, b = torch.stack([c.weight.t() for c in layers]), torch.stack([c.bias for c in layers])   # (S, in, out), (S, out)
+        return torch.baddbmm(b[:, None], h, W)
+    if isinstance(l, nn.Flatten): return h.reshape(len(h), S, -1).transpose(0, 1)
+    if isinstance(l, nn.modules.batchnorm._BatchNorm) and h.dim() == 3:   # (S, N, F): the copies' features side by side
+        N = h.shape[1]
+        return stacked_norm(layers, h.transpose(0, 1).reshape(N, -1)).view(N, S, -1).transpose(0, 1)
+    if isinstance(l, nn.modules.batchnorm._BatchNorm): return stacked_norm(layers, h)
+    if isinstance(l, nn.Dropout) and l.training and mask is not None: return h * mask
+    return l(h)   # the rest acts on each value or each channel alone: one module serves every copy
+
+
+# %% ../nbs/01_models.ipynb #66b633b7
+class Stack(nn.Module):
+    "S models of one architecture as one wider network: input (S, N, 1, 28, 28), output (S, N, 10); each copy keeps its parameters."
+    def __init__(self, models:list[nn.Sequential]):
+        super().__init__()
+        kinds = {tuple(map(repr, m)) for m in models}
+        if len(kinds) != 1: raise MnistbnError(f"Stack: {len(models)} models of {len(kinds)} architectures; stack copies of one.")
+        self.copies, self.observe = nn.ModuleList(models), None   # observe(i, h): after layer i, h per copy (S, N, ...)
+
+    @property
+    def S(self) -> int: return len(self.copies)
+
+    def forward(self, x:torch.Tensor, # (S, N, 1, 28, 28) raw pixels, a batch per copy
+                masks:list|None=None, # per Dropout layer, in order: (S, N, features) multipliers; None: PyTorch's dropout
+               ) -> torch.Tensor:
+        h, masks, S = x.transpose(0, 1).flatten(1, 2), list(masks or []), self.S   # (N, S*C, H, W)
+        for i, layers in enumerate(zip(*self.copies)):
+            h = stacked_layer(layers, h, masks.pop(0) if isinstance(layers[0], nn.Dropout) and masks else None)
+            if self.observe: self.observe(i, h if h.dim() == 3 else h.unflatten(1, (S, -1)).transpose(0, 1))
+        return h
+
+    def dropouts(self) -> list[tuple[float, int]]:
+        "(p, width) of each Dropout layer in order, its width the Dense layer's before it: what its masks must be."
+        out, width = [], None
+        for l in self.copies[0]:
+            if isinstance(l, nn.Linear): width = l.out_features
+            if isinstance(l, nn.Dropout): out.append((l.p, width))
+        return out
+
 
 # %% ../nbs/01_models.ipynb #51dbd141
 _KERAS_NAMES = {'Normalize': 'Lambda', 'ZeroPad2d': 'ZeroPadding2D', 'Conv2d': 'Convolution2D',

@@ -4,23 +4,24 @@
 
 # %% ../nbs/05_run.ipynb #fd82b2df
 from __future__ import annotations
-import fcntl, os, queue, shutil, socket, sys, threading, time
+import fcntl, os, shutil, socket, sys, time
 import multiprocessing as mp
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch
-from .data import MNIST_FILES, MnistbnError, check_mnist, load_mnist, n_batches, resolve_device
-from .models import MODELS, semantics
-from .fast import fast_paths, float32_precision, resolve_fast
-from .train import History, epoch_line, fit
-from .seeds import SEEDS_FAST, fit_seeds
+from fastcore.meta import delegates
+from .data import MNIST_FILES, MnistbnError, check_count, check_mnist, load_mnist, n_batches, resolve_device
+from .models import build, semantics
+from .fast import fast_paths, resolve_fast
+from .train import KEEP, History, epoch_line, fit
+
 
 # %% auto #0
-__all__ = ['QUICK', 'FULL', 'EXECUTORS', 'STREAMS', 'RunSpec', 'writable_folder', 'finished', 'claim', 'holder', 'train_group',
-           'Job', 'default_workers', 'default_streams', 'run_specs']
+__all__ = ['QUICK', 'FULL', 'EXECUTORS', 'STACK', 'RunSpec', 'RunOptions', 'writable_folder', 'finished', 'claim', 'holder',
+           'epochs_done', 'train_group', 'Job', 'plan_job', 'stacks', 'run_specs']
 
 # %% ../nbs/05_run.ipynb #f04165a2
 QUICK = dict(n_train=2000, n_valid=1000, epochs=(1, 1))
@@ -38,14 +39,20 @@ class RunSpec:
     phase_epochs: tuple|None = None # epochs of each phase, the n-th at lr / 10**(n-1); None: (1, 8), quick (1, 1)
     loss: str = 'keras' # 'keras' (clipped) or 'plain'
     updates: int|None = None # stop after this many updates (see `fit`)
+    training: str = 'adam' # the optimiser and what is done to its updates, by name (see Training)
     @property
     def id(self) -> str:
         sem = '' if self.semantics == 'pytorch' else '-' + self.semantics.replace(',', '-').replace('=', '')
         return (f"{self.model}-{self.lr:g}-{self.lr_switch}-seed{self.seed}" + ('-quick' if self.quick else '') +
                 (f"-e{'+'.join(map(str, self.phase_epochs))}" if self.phase_epochs else '') +
-                ('' if self.loss == 'keras' else f"-{self.loss}") + (f"-u{self.updates}" if self.updates else '') + sem)
+                ('' if self.loss == 'keras' else f"-{self.loss}") + (f"-u{self.updates}" if self.updates else '') + sem +
+                ('' if self.training == 'adam' else f"-{self.training}"))
     @property
     def config(self) -> tuple: return self.model, self.lr, self.lr_switch
+    @property
+    def kind(self) -> tuple:
+        "What runs trained side by side as one stack share: everything but the seed, the rate and the switch."
+        return self.model, self.semantics, self.loss, self.training, self.quick, self.phase_epochs, self.updates
     @property
     def phases(self):
         return tuple((n, self.lr / 10**i) for i, n in enumerate(self.phase_epochs or (QUICK if self.quick else FULL)['epochs']))
@@ -55,6 +62,30 @@ class RunSpec:
         total = sum(n for n, _ in self.phases)
         per_epoch = n_batches(QUICK['n_train'] if self.quick else MNIST_FILES['train-images-idx3-ubyte'][3][0], 64)
         return total if not self.updates else min(total, -(-self.updates // per_epoch))
+
+# %% ../nbs/05_run.ipynb #b27ad548
+EXECUTORS = ('local', 'ray')
+STACK = {'cpu': 1, 'cuda': 64}   # runs a stack holds by default: one per worker on a CPU, wide on a GPU
+
+@dataclass(frozen=True)
+class RunOptions:
+    "How a job runs, not what it trains: where, how fast, how spread out, what it keeps. Built once, passed whole."
+    device:str|None=None # torch device; None: CUDA, else MPS, else CPU
+    root:str|None=None # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
+    fast:str='default' # fit's fast paths: 'default' (the device's fastest same-math ones), 'none', or names such as 'channels_last,fused'
+    workers:int|None=None # processes training side by side; None: one per core on a CPU, one on a GPU
+    threads:int|None=None # torch threads per worker; None: the cores divided among the workers
+    stack:int|None=None # at most this many runs of one kind trained side by side as one network; None: `STACK` for the device
+    executor:str='local' # 'local' (this machine) or 'ray' (a Ray cluster at `address`, or a local Ray instance)
+    address:str|None=None # the Ray cluster's address (else $RAY_ADDRESS, else a local instance)
+    force:bool=False # train the runs again instead of reusing finished ones
+    progress:bool=True # each epoch of each run, with the job's state
+    files:str='history' # what a finished run's folder keeps besides history.json: 'weights' adds weights.pt, 'checkpoint' checkpoint.pt
+
+    def fast_flags(self, device) -> dict:
+        "`fit`'s fast-path flags: {} for the device's defaults, else every path on or off."
+        return {} if self.fast == 'default' else fast_paths(self.fast, device)
+
 
 # %% ../nbs/05_run.ipynb #230a8bd3
 def writable_folder(path:str|Path) -> Path:
@@ -107,21 +138,31 @@ def _data(root, device, quick:bool):
         _DATA[key] = load_mnist(root, device, n_train=sub['n_train'], n_valid=sub['n_valid'])
     return _DATA[key]
 
-def _fit(group:list[RunSpec], data, out:Path, progress:bool, fast:dict, stacked:bool=False) -> list[History]:
-    "Train a group: one run by `fit` (checkpointed, resumable), or several seeds of one configuration (or with `stacked` one) together by `fit_seeds`."
-    s = group[0]
-    if len(group) == 1 and not stacked:
-        model = MODELS[s.model](data.mean, data.std, seed=s.seed, semantics=s.semantics)
-        return [fit(model, data, s.phases, seed=s.seed, lr_switch=s.lr_switch, loss=s.loss, checkpoint=out/'runs'/s.id,
-                    resume=True, progress=progress, updates=s.updates, **fast)]
-    return fit_seeds(MODELS[s.model], data, [g.seed for g in group], s.phases, lr_switch=s.lr_switch, loss=s.loss, semantics=s.semantics,
-                     progress=progress, folders=[out/'runs'/g.id for g in group], **{k: v for k, v in fast.items() if k in SEEDS_FAST})
+def epochs_done(folder:Path) -> int:
+    "The epochs in a run folder's checkpoint (0 without one); the weights are not read."
+    f = Path(folder)/'checkpoint.pt'
+    if not f.exists(): return 0
+    try: return len(torch.load(f, mmap=True, weights_only=True, map_location='cpu')['history']['records'])
+    except Exception: return -1   # unreadable: `fit` says so, naming the file
+
+def _fit(group:list[RunSpec], data, out:Path, opts:RunOptions) -> list[History]:
+    "Train a group of runs of one kind as stacks of copies, one stack per epoch they resume from."
+    hists = {}
+    for at in sorted({epochs_done(out/'runs'/s.id) for s in group}):
+        g = [s for s in group if epochs_done(out/'runs'/s.id) == at]
+        s = g[0]
+        models = [build(s.model, data.mean, data.std, seed=r.seed, semantics=s.semantics) for r in g]
+        hs = fit(models, data, [r.phases for r in g], [r.seed for r in g], [r.lr_switch for r in g], loss=s.loss,
+                 training=s.training, updates=s.updates, folder=[out/'runs'/r.id for r in g], resume=True,
+                 progress=opts.progress and opts.workers == 1 and opts.executor == 'local', fast=opts.fast_flags(data.x_train.device), files=opts.files)
+        hists.update(zip(g, hs))
+    return [hists[s] for s in group]
+
 
 # %% ../nbs/05_run.ipynb #3678baa3
-def train_group(group:list[RunSpec], # runs to train in this process (several: one configuration's seeds, trained together)
-                out:Path, root=None, device=None, fast:dict|None=None, progress:bool=False,
+def train_group(group:list[RunSpec], # runs of one kind, trained in this process as one stack (or a few: by resume epoch)
+                out:Path, opts:RunOptions,
                 poll:float=2.0, # seconds between tries at a run another process holds
-                stacked:bool=False, # train with `fit_seeds` even one run (whose random numbers, unlike `fit`'s, are its own: safe in a thread)
                ) -> list[tuple[RunSpec, dict]]:
     "Each run's History (as plain data) once it has one in `out`: trained here while this process holds its folder, or by another."
     out, result, pending = Path(out), {}, list(group)
@@ -135,12 +176,13 @@ def train_group(group:list[RunSpec], # runs to train in this process (several: o
                 h = finished(out/'runs'/s.id)   # another process may have finished it since the driver looked
                 if h is not None: result[s] = h
             todo = [s for s in held if s not in result]
-            if todo: result.update(zip(todo, _fit(todo, _data(root, device, todo[0].quick), out, progress, fast or {}, stacked)))
+            if todo: result.update(zip(todo, _fit(todo, _data(opts.root, opts.device, todo[0].quick), out, opts)))
         finally:
             for fd in held.values(): os.close(fd)
         pending = [s for s in pending if s not in result]
         if pending: time.sleep(poll)
-    return [(s, asdict(result[s])) for s in group]
+    return [(s, result[s].data()) for s in group]
+
 
 # %% ../nbs/05_run.ipynb #5d9dc508
 def _duration(s:float) -> str:
@@ -183,32 +225,34 @@ class Job:
             print(f"[{self.state()}]" + (f" {s.id}: {epoch_line(shown, s.epochs)}" if lines else ''), flush=True)
 
 # %% ../nbs/05_run.ipynb #4a8a48fe
-EXECUTORS = ('local', 'ray')
+def plan_job(opts:RunOptions, # the user's options
+             device:torch.device, # where the runs train
+             cores:int, # this machine's cores
+             groups:int|None=None, # stacks of runs to train (None: not known yet)
+            ) -> RunOptions:
+    "The options with every choice made and checked: the executor's workers, torch threads per worker, runs per stack."
+    for name, what in [('workers', 'worker processes'), ('threads', 'torch threads per worker'), ('stack', 'runs a stack')]:
+        check_count(name, getattr(opts, name), what)
+    if opts.executor not in EXECUTORS: raise MnistbnError(f"executor {opts.executor!r}: choose one of {', '.join(EXECUTORS)}.")
+    if opts.files not in KEEP: raise MnistbnError(f"files {opts.files!r}: choose one of {', '.join(KEEP)}.")
+    workers = opts.workers or (cores if device.type == 'cpu' else 1)
+    workers = max(1, min(workers, groups or workers))   # no more processes than there is work for
+    spread = workers > 1 or opts.executor == 'ray'
+    threads = opts.threads or (max(1, cores // workers) if spread else None)   # None: this process keeps its own
+    return RunOptions(**{**asdict(opts), 'device': str(device), 'workers': workers, 'threads': threads,
+                         'stack': opts.stack or STACK.get(device.type, 1)})
 
-def default_workers(device) -> int:
-    "One worker per core on a CPU; one on a GPU (give more to share the card)."
-    return (os.cpu_count() or 1) if torch.device(device).type == 'cpu' else 1
+def stacks(specs:list[RunSpec], # runs to train
+           out:Path, # the job's folder, where resumed runs have their checkpoints
+           width:int, # runs a stack holds at most
+          ) -> list[list[RunSpec]]:
+    "The runs in groups to train as stacks: runs of one kind (`RunSpec.kind`) resuming from one epoch, `width` at most."
+    kinds = {}
+    for s in specs: kinds.setdefault((s.kind, epochs_done(out/'runs'/s.id)), []).append(s)
+    return [g[i:i + width] for g in kinds.values() for i in range(0, len(g), width)]
 
-def _groups(specs:list[RunSpec], out:Path, together:bool) -> tuple[list, list]:
-    "The runs to do, one list per training call: runs alone (`fit`), and with `together` a group per configuration's new runs (`fit_seeds`)."
-    if not together: return [[s] for s in specs], []
-    resumed = [s for s in specs if (out/'runs'/s.id/'checkpoint.pt').exists() or s.updates]   # resumes, and early stops, alone
-    fresh = {}
-    for s in specs:
-        if s not in resumed: fresh.setdefault((s.config, s.quick, s.semantics, s.phase_epochs, s.loss), []).append(s)
-    return [[s] for s in resumed], list(fresh.values())
 
-STREAMS = 8   # on a GPU, with together: at most this many configurations train at once by default
-
-def _whole(name:str, value, what:str) -> None:
-    "Refuse a count that is given (not None) and is not a whole number of at least 1."
-    if value is not None and (isinstance(value, bool) or int(value) != value or value < 1):
-        raise MnistbnError(f"{name} {value!r}: give a whole number of {what}, at least 1.")
-
-def default_streams(device, together:bool, groups:int) -> int:
-    "Groups trained at once in the driver's process: on a GPU with `together` all of them, up to `STREAMS`; else one."
-    return max(1, min(STREAMS, groups)) if together and torch.device(device).type == 'cuda' else 1
-
+# %% ../nbs/05_run.ipynb #dc7d7cc8
 def _set_threads(threads:int|None) -> None:
     if threads: torch.set_num_threads(threads)
 
@@ -220,24 +264,26 @@ def _torch_threads(threads:int|None):
     try: yield
     finally: torch.set_num_threads(old)
 
-# %% ../nbs/05_run.ipynb #dc7d7cc8
-def _serial(groups, args, job, threads) -> dict:
+def _serial(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
     "Every group in this process, one after another; the runs print their own epochs."
     results = {}
-    with _torch_threads(threads):
+    with _torch_threads(opts.threads):
         for g in groups:
             if job.show: print(', '.join(s.id for s in g), flush=True)
-            results.update((s, History(**h)) for s, h in train_group(g, *args, progress=job.show))
+            results.update((s, History(**h)) for s, h in train_group(g, out, opts))
             job.poll(lines=False)
     return results
 
-def _on_pool(groups, args, job, workers:int, threads:int, retries:int=3) -> dict:
+
+# %% ../nbs/05_run.ipynb #9d5b332b
+def _on_pool(groups:list, out:Path, opts:RunOptions, job:Job, retries:int=3) -> dict:
     "Every group on a pool of worker processes; a pool that loses a worker is replaced and the unfinished groups resubmitted."
     from mnistbn import run as lib   # the functions as workers import them (a notebook's own copies they cannot)
     results, left = {}, list(groups)
     for attempt in range(retries + 1):
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), initializer=lib._set_threads, initargs=(threads,)) as pool:
-            futures = {pool.submit(lib.train_group, g, *args): g for g in left}
+        with ProcessPoolExecutor(opts.workers, mp_context=mp.get_context('spawn'), initializer=lib._set_threads,
+                                 initargs=(opts.threads,)) as pool:
+            futures = {pool.submit(lib.train_group, g, out, opts): g for g in left}
             while futures:
                 ready, _ = wait(futures, timeout=2, return_when=FIRST_COMPLETED)
                 job.poll()
@@ -253,44 +299,10 @@ def _on_pool(groups, args, job, workers:int, threads:int, retries:int=3) -> dict
         if attempt < retries:
             print(f"a worker process died; {len(left)} group(s) of runs go again, from their last checkpoints "
                   f"(attempt {attempt + 2} of {retries + 1})", file=sys.stderr, flush=True)
-    raise MnistbnError(f"worker processes kept dying ({retries + 1} attempts); unfinished: {', '.join(s.id for g in left for s in g)}. "
-                       "Check the memory and the logs, then run the same command again: finished runs are kept.")
+    raise MnistbnError(f"worker processes kept dying ({retries + 1} attempts); unfinished: "
+                       f"{', '.join(s.id for g in left for s in g)}. Check the memory and the logs, then run the same command "
+                       "again: finished runs are kept.")
 
-# %% ../nbs/05_run.ipynb #7301a46a
-def _in_stream(group, out, root, device, fast) -> list:
-    "`train_group` by `fit_seeds` (even one run) in this thread, on a CUDA stream of its own."
-    dev = torch.device(device)
-    with torch.cuda.stream(torch.cuda.Stream(dev)) if dev.type == 'cuda' else nullcontext():
-        return train_group(group, out, root, device, fast, stacked=True)
-
-def _concurrent(groups, args, job, streams:int, threads) -> dict:
-    "Every group in this process, `streams` at a time, each in a thread (on CUDA, a stream) of its own; after a group fails, none starts."
-    todo, done, stop = queue.SimpleQueue(), queue.SimpleQueue(), threading.Event()
-    for g in groups: todo.put(g)
-    def worker():
-        while not stop.is_set():
-            try: g = todo.get_nowait()
-            except queue.Empty: return
-            try: done.put((g, _in_stream(g, *args)))
-            except BaseException as e: stop.set(); done.put((g, e))
-    *_, device, fast = args
-    results, errors = {}, []
-    # the float32 settings are set once for every thread: each group's own setting and restoring would race
-    with _torch_threads(threads), float32_precision(resolve_fast(device, tf32=fast.get('tf32'))['tf32']):
-        pool = [threading.Thread(target=worker, daemon=True) for _ in range(min(streams, len(groups)))]
-        for t in pool: t.start()
-        while any(t.is_alive() for t in pool) or not done.empty():
-            try: g, r = done.get(timeout=2)
-            except queue.Empty: job.poll(); continue
-            if isinstance(r, BaseException): errors.append((g, r))
-            else: results.update((s, History(**h)) for s, h in r)
-            job.poll()
-    if not errors: return results
-    g, e = errors[0]   # the groups that were training when it failed have finished, and are kept
-    if isinstance(e, MnistbnError): raise e
-    reason = (str(e).strip().splitlines() or [''])[0][:200]
-    raise MnistbnError(f"{', '.join(s.id for s in g)}: training failed in its thread ({type(e).__name__}: {reason}). Finished runs are "
-                       "kept; run the same command again, with --streams 1 (streams=1) to train one group at a time.") from e
 
 # %% ../nbs/05_run.ipynb #1a76ca7f
 def _reachable(address:str, timeout:float=5.0) -> None:
@@ -315,17 +327,19 @@ def _ray(address:str|None, cpus:int):
                            "or leave the address out to start a local one.") from None
     return ray
 
-def _ray_task(group, out, root, device, fast, threads):
-    "One Ray task: a group of runs with the job's thread count."
-    _set_threads(threads)
-    return train_group(group, out, root, device, fast)
 
-def _on_ray(ray, groups, args, job, threads:int) -> dict:
+# %% ../nbs/05_run.ipynb #dcbef531
+def _ray_task(group:list, out:Path, opts:RunOptions) -> list:
+    "One Ray task: a group of runs with the job's thread count."
+    _set_threads(opts.threads)
+    return train_group(group, out, opts)
+
+def _on_ray(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
     "Every group as a Ray task (retried by Ray if its worker dies); the Histories come back as data and are saved here too."
     from mnistbn import run as lib
-    task = ray.remote(num_cpus=threads, max_retries=3)(lib._ray_task)
-    refs, results = {task.remote(g, *args, threads): g for g in groups}, {}
-    out = Path(args[0])
+    ray = _ray(opts.address, opts.workers * opts.threads)
+    task = ray.remote(num_cpus=opts.threads, max_retries=3)(lib._ray_task)
+    refs, results = {task.remote(g, out, opts): g for g in groups}, {}
     while refs:
         ready, _ = ray.wait(list(refs), timeout=2)
         job.poll()
@@ -342,58 +356,29 @@ def _on_ray(ray, groups, args, job, threads:int) -> dict:
                     results[s].save(out/'runs'/s.id/'history.json')
     return results
 
+
 # %% ../nbs/05_run.ipynb #ce2f76ab
+@delegates(RunOptions)
 def run_specs(specs:list[RunSpec], # the runs
               out:str|Path, # output folder: runs/<id>/ for each run
-              root=None, # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
-              device=None, # torch device; None: CUDA, else MPS, else CPU
-              force:bool=False, # train the runs again instead of reusing finished ones
-              progress:bool=True, # each epoch of each run, with the job's state
-              fast='default', # fit's fast paths: 'default' (the device's fastest same-math ones), 'none', or names such as 'channels_last,fused'
-              together:bool=False, # a configuration's new seeds trained side by side by `fit_seeds` (for GPUs)
-              workers:int|None=None, # processes training side by side; None: one per core (CPU), one (GPU)
-              executor:str='local', # 'local' (this machine) or 'ray' (a Ray cluster, or a local Ray instance)
-              address:str|None=None, # the Ray cluster's address (else $RAY_ADDRESS, else a local instance)
-              threads:int|None=None, # torch threads per run; None: the cores divided among the workers
-              streams:int|None=None, # with `together`: groups trained at once in this process, each in a thread (on CUDA, a stream) of its own; None: `default_streams`
+              **kwargs, # `RunOptions`: device, data root, fast paths, workers, threads, stack width, executor, ...
              ) -> dict:
     "Run (or reuse) every spec; `{spec: History}`."
-    device, out = resolve_device(device), Path(out)
-    fast = {} if fast == 'default' else fast_paths(fast, device)   # {}: `fit`'s and `fit_seeds`' own defaults for the device
-    for sem in {s.semantics for s in specs}: resolve_fast(device, semantics(sem).adam == 'keras', **fast)   # refused here, not in a worker
-    other = [k for k, on in fast.items() if on and k not in SEEDS_FAST]
-    if together and other:
-        raise MnistbnError(f"fast path {', '.join(other)}: not available with together, which has {', '.join(SEEDS_FAST)}. "
-                           "Leave it out, or train the seeds one by one.")
-    _whole('streams', streams, 'groups of runs trained at once')
-    at_once = (streams or 1) > 1
-    if at_once and not together:
-        raise MnistbnError(f"streams {streams}: runs trained at once in one process train stacked, by fit_seeds; add together (--together).")
-    workers = (1 if at_once else default_workers(device)) if workers is None else workers
-    _whole('workers', workers, 'worker processes')
-    if executor not in EXECUTORS: raise MnistbnError(f"executor {executor!r}: choose one of {', '.join(EXECUTORS)}.")
-    if at_once and (workers > 1 or executor != 'local'):
-        raise MnistbnError(f"streams {streams}: threads of the driver's own process; use them with one worker (--workers 1) and the local executor.")
-    _whole('threads', threads, 'torch threads per run')
-    done = {} if force else {s: finished(out/'runs'/s.id) for s in specs}
+    opts, out, cores = RunOptions(**kwargs), Path(out), os.cpu_count() or 1
+    device = resolve_device(opts.device)
+    plan = plan_job(opts, device, cores)   # the options checked before anything is read or written
+    for sem in {s.semantics for s in specs}: resolve_fast(device, semantics(sem).adam == 'keras', **plan.fast_flags(device))
+    done = {} if opts.force else {s: finished(out/'runs'/s.id) for s in specs}
     todo = [s for s in specs if done.get(s) is None]
     if not todo: return done
-    alone, stacked = _groups(todo, out, together)
-    groups = alone + stacked
-    workers = min(workers, len(groups))   # no more processes than there is work for
-    streams = (default_streams(device, together, len(stacked)) if workers == 1 and executor == 'local' else 1) if streams is None else streams
-    if executor == 'local' and workers == 1: _data(root, device, todo[0].quick)   # checked here, and kept for the runs
-    elif executor == 'local' or not (address or os.environ.get('RAY_ADDRESS')): check_mnist(root)   # bad data stops the job here
-    cores = os.cpu_count() or 1
-    threads = threads or (max(1, cores // workers) if workers > 1 or executor == 'ray' else max(1, cores // streams) if streams > 1 else None)
-    ray = _ray(address, workers * threads) if executor == 'ray' else None
+    if plan.executor == 'local' and plan.workers == 1: _data(plan.root, device, todo[0].quick)   # checked here, kept for the runs
+    elif plan.executor == 'local' or not (plan.address or os.environ.get('RAY_ADDRESS')): check_mnist(plan.root)
     writable_folder(out)
-    for s in specs if force else []: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
-    job, args = Job(todo, out, progress), (out, root, device, fast)
-    if ray: results = _on_ray(ray, groups, args, job, threads)
-    elif workers == 1 and streams > 1 and stacked:
-        results = _serial(alone, args, job, threads) | _concurrent(stacked, args, job, streams, threads)
-    elif workers == 1: results = _serial(groups, args, job, threads)
-    else: results = _on_pool(groups, args, job, workers, threads)
+    for s in specs if opts.force else []: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
+    groups = stacks(todo, out, plan.stack)
+    plan, job = plan_job(opts, device, cores, len(groups)), Job(todo, out, opts.progress)
+    execute = _on_ray if plan.executor == 'ray' else _serial if plan.workers == 1 else _on_pool
+    results = execute(groups, out, plan, job)
     job.poll()
     return {s: done.get(s) or results[s] for s in specs}
+

@@ -5,22 +5,26 @@
 # %% ../nbs/03_train.ipynb #cd23eab5
 from __future__ import annotations
 import csv, json, math, os, sys, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from contextlib import contextmanager
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+from fastcore.basics import patch
+from fastcore.meta import delegates
 from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
-from .data import MnistbnError, MNISTData, batches, derive_seed, n_batches
-from .models import SEMANTICS, Semantics, batch_moments
-from .fast import Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
+from .data import MnistbnError, MNISTData, batches, check_count, derive_seed, epoch_order, n_batches
+from .models import SEMANTICS, Semantics, Stack, batch_moments
+from .fast import FAST_PATHS, Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
+
 
 # %% auto #0
-__all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'STAT_BINS', 'LAYER_FIELDS', 'BATCH_FIELDS', 'keras_loss', 'plain_loss',
-           'loss_fn', 'train_step', 'batch_statistics', 'precise_bn', 'evaluate', 'atomic_write', 'History', 'schedule',
-           'model_name', 'model_semantics', 'run_config', 'bar', 'epoch_line', 'run_epochs', 'stat_layers',
-           'ActivationStats', 'layer_stats', 'fit']
+__all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'TRAININGS', 'STAT_BINS', 'LAYER_FIELDS', 'BATCH_FIELDS', 'KEEP',
+           'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'as_stack', 'copies', 'batch_statistics', 'precise_bn',
+           'evaluate', 'atomic_write', 'History', 'schedule', 'Training', 'training_of', 'warmup_factor', 'model_name',
+           'model_semantics', 'run_config', 'bar', 'epoch_line', 'epoch_batches', 'run_epochs', 'stat_layers',
+           'ActivationStats', 'layer_stats', 'save_runs', 'start_runs', 'FitOptions', 'fit']
 
 # %% ../nbs/03_train.ipynb #09a3b6de
 _EPS = 1e-7
@@ -43,17 +47,29 @@ def loss_fn(name:str): # "keras" or "plain"
     return LOSSES[name]
 
 # %% ../nbs/03_train.ipynb #07eff719
-def train_step(model:nn.Module, opt:torch.optim.Optimizer, lossf, xb:torch.Tensor, yb:torch.Tensor) -> torch.Tensor:
-    "One Adam update on a batch; returns `[loss sum, correct]` of the forward pass that made it, on the device."
-    out = model(xb)
-    losses = lossf(out, yb)
+def train_step(net:nn.Module, # a `Stack` (or a wrapper of one): S copies
+               opt:torch.optim.Optimizer, lossf, xb:torch.Tensor, # (S, N, 1, 28, 28): a batch per copy
+               yb:torch.Tensor, # (S, N)
+               masks:list|None=None, # dropout multipliers, as `Stack` takes them
+               clip:list|None=None, # per copy, its parameters, clipped to a global norm of `clip[0]`...: (max norm, [params per copy])
+              ) -> torch.Tensor:
+    "One update of every copy on its own batch; `[loss sum, correct]` per copy (S, 2), on the device."
+    out = net(xb, masks)
+    losses = lossf(out.flatten(0, 1), yb.flatten()).view(len(out), -1)
     opt.zero_grad(set_to_none=True)
-    losses.mean().backward()
+    losses.mean(1).sum().backward()   # each copy's own batch mean: each gets exactly its own gradient
+    if clip:
+        for params in clip[1]: nn.utils.clip_grad_norm_(params, clip[0], foreach=True)
     opt.step()
-    return torch.stack([losses.detach().sum(), (out.argmax(1) == yb).sum()])
+    return torch.stack([losses.detach().sum(1), (out.argmax(2) == yb).sum(1)], 1)
+
 
 # %% ../nbs/03_train.ipynb #a2a00fde
 def _norms(model:nn.Module) -> list: return [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+def as_stack(model:nn.Module) -> nn.Module:
+    "`model` if it holds a `Stack` (a stack, or a wrapper of one), else a `Stack` of it alone."
+    return model if any(isinstance(m, Stack) for m in model.modules()) else Stack([model])
+def copies(net:nn.Module) -> int: return next(m.S for m in net.modules() if isinstance(m, Stack))
 
 @contextmanager
 def batch_statistics(model:nn.Module):
@@ -71,68 +87,78 @@ def batch_statistics(model:nn.Module):
         model.train(was_training)
 
 @torch.no_grad()
-def _sums(model, x, y, lossf, bs) -> torch.Tensor:
-    "(models, 2): mean loss and accuracy over all of `x` in the model's current mode; a stacked model gets each batch once per copy."
-    copies = getattr(model, 'S', None)
-    tot = 0
+def _sums(net, x, y, lossf, bs) -> torch.Tensor:
+    "(S, 2): each copy's mean loss and accuracy over all of `x`, in the net's current mode; each batch goes to every copy."
+    S, tot = copies(net), 0
     for xb, yb in batches(x, y, bs, seed=None):
-        out = model(xb) if copies is None else model(xb.expand(copies, *xb.shape))
-        out = out.view(-1, len(yb), out.shape[-1])
-        losses = lossf(out.flatten(0, 1), yb.repeat(len(out))).view(len(out), -1)
+        out = net(xb.expand(S, *xb.shape))
+        losses = lossf(out.flatten(0, 1), yb.repeat(S)).view(S, -1)
         tot = tot + torch.stack([losses.sum(1), (out.argmax(2) == yb).sum(1)], 1)
     return tot / len(x)
 
+
+# %% ../nbs/03_train.ipynb #673fe423
 @contextmanager
-def precise_bn(model:nn.Module, # a model with BatchNorm (one without is left as it is)
+def precise_bn(model:nn.Module, # a model or a `Stack` with BatchNorm (one without is left as it is)
                x:torch.Tensor, # training images
                n:int=200, # batches whose statistics are averaged (fvcore's default)
                bs:int=64, # their size
               ):
     "Evaluation mode with each BatchNorm's running statistics replaced by the plain average of its batch statistics over the first `n` training batches (fvcore's `update_bn_stats`); restored after."
-    norms, was_training = _norms(model), model.training
+    norms, was_training, net = _norms(model), model.training, as_stack(model)
     saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
-    sums = {m: [0., 0., 0] for m in norms}
-    def hook(m, inp):
-        mean, var = batch_moments(inp[0])
-        sums[m][0], sums[m][1], sums[m][2] = sums[m][0] + mean, sums[m][1] + var, sums[m][2] + 1
-    handles = [m.register_forward_pre_hook(hook) for m in norms]
+    for m in norms: m.sums = [0., 0., 0]   # each BatchNorm adds its batch statistics there (see Models)
     try:
         with torch.no_grad(), batch_statistics(model):   # each layer's input as training sees it: earlier BatchNorms by the batch, no dropout
-            for _, (xb, _) in zip(range(n), batches(x, torch.zeros(len(x), dtype=torch.long, device=x.device), bs, seed=None)): model(xb)
+            for _, (xb, _) in zip(range(n), batches(x, x.new_zeros(len(x), dtype=torch.long), bs, seed=None)):
+                net(xb.expand(copies(net), *xb.shape))
+        sums = [m.sums for m in norms]
     finally:
-        for h in handles: h.remove()
+        for m in norms: m.sums = None
     try:
         with torch.no_grad():
-            for m in norms:
-                m.running_mean.copy_(sums[m][0] / sums[m][2]); m.running_var.copy_(sums[m][1] / sums[m][2])
+            for m, (mean, var, k) in zip(norms, sums):
+                m.running_mean.copy_(mean / k)
+                m.running_var.copy_(var / k)
         model.eval()
         yield model
     finally:
         with torch.no_grad():
-            for m, (mean, var) in zip(norms, saved): m.running_mean.copy_(mean); m.running_var.copy_(var)
+            for m, (mean, var) in zip(norms, saved):
+                m.running_mean.copy_(mean)
+                m.running_var.copy_(var)
         model.train(was_training)
 
-def evaluate(model:nn.Module, # a model, or a `StackedCNN` of several
+def evaluate(model:nn.Module, # a model, or a `Stack` of several
              x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
              precise:tuple|None=None, # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_bn`
             ) -> torch.Tensor:
-    "Per model `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch statistics (and `precise`'s two)."
-    was_training = model.training
-    model.eval()
-    res = _sums(model, x, y, lossf, bs)
-    model.train(was_training)
-    if not _norms(model): return res
-    with batch_statistics(model): res = torch.cat([res, _sums(model, x, y, lossf, bs)[:, 1:]], 1)
+    "Per copy `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch statistics (and `precise`'s two)."
+    net, was_training = as_stack(model), model.training
+    net.eval()
+    res = _sums(net, x, y, lossf, bs)
+    net.train(was_training)
+    if not _norms(net): return res
+    with batch_statistics(net): res = torch.cat([res, _sums(net, x, y, lossf, bs)[:, 1:]], 1)
     if precise is None: return res
-    with precise_bn(model, *precise): return torch.cat([res, _sums(model, x, y, lossf, bs)], 1)
+    with precise_bn(net, *precise): return torch.cat([res, _sums(net, x, y, lossf, bs)], 1)
+
 
 # %% ../nbs/03_train.ipynb #36a17855
 def atomic_write(path:Path, write) -> None:
-    "Call `write(tmp)` on a temporary file beside `path`, then rename it over `path`: never a half-written file."
+    "Call `write(tmp)` on a temporary file beside `path`, then rename it over `path`: never a half-written file, and a full disk said in one line."
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:   # torch.save reports a failed write as a RuntimeError
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, RuntimeError) and 'write' not in str(e): raise
+        reason = getattr(e, 'strerror', None) or str(e).strip().splitlines()[0]
+        raise MnistbnError(f"{path}: cannot write it ({reason}). Free space there or choose another folder; "
+                           "what was written before is kept, and the same command carries on from it.") from None
+
 
 # %% ../nbs/03_train.ipynb #23c00623
 METRICS = ['loss', 'acc', 'val_loss', 'val_acc']
@@ -140,15 +166,17 @@ EXTRA = ['val_acc_batch', 'val_loss_precise', 'val_acc_precise']   # models with
 
 @dataclass
 class History:
-    "Per-epoch records of one run, its settings (`config`) and its `status`."
+    "Per-epoch records of one run, its settings (`config`), its `status`, and the activation statistics `fit` recorded (`stats`)."
     config: dict
     records: list = field(default_factory=list)
     status: str = 'running'
+    stats: dict|None = field(default=None, repr=False, compare=False)   # saved apart, as stats.json
 
     @property
     def final(self) -> dict: return self.records[-1] if self.records else {}
     def column(self, key:str) -> list: return [r[key] for r in self.records]
     def keys(self) -> list: return METRICS + [k for k in EXTRA if self.records and k in self.records[0]]
+    def data(self) -> dict: return dict(config=self.config, records=self.records, status=self.status)
 
     def add(self, record:dict, last:bool) -> None:
         "Append an epoch's record; the status becomes 'diverged' at a metric that is not finite, else 'finished' after the `last` epoch."
@@ -156,26 +184,35 @@ class History:
         if not all(math.isfinite(record[k]) for k in METRICS): self.status = 'diverged'
         elif last: self.status = 'finished'
 
-    def save(self, path) -> None:
-        atomic_write(path, lambda p: Path(p).write_text(json.dumps(asdict(self), indent=1)))
-    @classmethod
-    def load(cls, path) -> History:
-        try: return cls(**json.loads(Path(path).read_text()))
-        except (OSError, ValueError, TypeError) as e: raise MnistbnError(f"{path}: not a readable mnistbn history ({e}).") from None
-    def to_csv(self, path) -> None:
-        def write(p):
-            with open(p, 'w', newline='') as f:
-                w = csv.DictWriter(f, ['epoch', 'phase', 'lr', *self.keys(), 'seconds'], extrasaction='ignore')
-                w.writeheader()
-                w.writerows(self.records)
-        atomic_write(path, write)
 
-    def __repr__(self):
-        keys = self.keys()
-        lines = [f"History({self.config.get('model')}, seed {self.config.get('seed')}, {self.status}, {len(self.records)} epochs)",
-                 f"{'epoch':>5} {'lr':>8} " + ' '.join(f"{k:>8}" for k in keys)]
-        lines += [f"{r['epoch']:>5} {r['lr']:>8g} " + ' '.join(f"{r[k]:>{max(8, len(k))}.4f}" for k in keys) for r in self.records]
-        return '\n'.join(lines)
+# %% ../nbs/03_train.ipynb #13154cc9
+@patch
+def save(self:History, path) -> None:
+    "As JSON (without `stats`)."
+    atomic_write(path, lambda p: Path(p).write_text(json.dumps(self.data(), indent=1)))
+
+@patch(cls_method=True)
+def load(cls:History, path) -> History:
+    try: return cls(**json.loads(Path(path).read_text()))
+    except (OSError, ValueError, TypeError) as e: raise MnistbnError(f"{path}: not a readable mnistbn history ({e}).") from None
+
+@patch
+def to_csv(self:History, path) -> None:
+    def write(p):
+        with open(p, 'w', newline='') as f:
+            w = csv.DictWriter(f, ['epoch', 'phase', 'lr', *self.keys(), 'seconds'], extrasaction='ignore')
+            w.writeheader()
+            w.writerows(self.records)
+    atomic_write(path, write)
+
+@patch
+def __repr__(self:History):
+    keys = self.keys()
+    lines = [f"History({self.config.get('model')}, seed {self.config.get('seed')}, {self.status}, {len(self.records)} epochs)",
+             f"{'epoch':>5} {'lr':>8} " + ' '.join(f"{k:>8}" for k in keys)]
+    lines += [f"{r['epoch']:>5} {r['lr']:>8g} " + ' '.join(f"{r[k]:>{max(8, len(k))}.4f}" for k in keys) for r in self.records]
+    return '\n'.join(lines)
+
 
 # %% ../nbs/03_train.ipynb #5d57be34
 LR_SWITCHES = ('ignored', 'applied')
@@ -193,22 +230,52 @@ def schedule(phases, # ((epochs, lr), ...): the original's is ((1, 1e-3), (8, 1e
     return [(i + 1, lr if lr_switch == 'applied' else first) for i, (n, lr) in enumerate(phases) for _ in range(int(n))]
 
 # %% ../nbs/03_train.ipynb #b71f1d25
+@dataclass(frozen=True)
+class Training:
+    "A variant of the original's training, declared: its optimiser and what is done to its updates."
+    optimizer:str='adam' # 'adam': the original's Adam (betas 0.9 and 0.999, epsilon 1e-8; Keras' own under keras semantics)
+    warmup:int=0 # the rate rises linearly over this many first updates, from 1/warmup of it (0: no warmup)
+    clip:float|None=None # each copy's gradient clipped to this global norm (None: no clipping)
+
+    @property
+    def name(self) -> str: return next((k for k, v in TRAININGS.items() if v == self), 'custom')
+
+TRAININGS = {'adam': Training(), 'warmup100': Training(warmup=100), 'clip1': Training(clip=1.)}
+
+def training_of(spec:str|Training) -> Training:
+    "The `Training` that `spec` names (a key of `TRAININGS`), checked."
+    t = TRAININGS.get(spec) if isinstance(spec, str) else spec
+    if not isinstance(t, Training) or t.optimizer != 'adam':
+        raise MnistbnError(f"training {spec!r}: choose one of {', '.join(TRAININGS)}.")
+    check_count('warmup', t.warmup or None, 'updates')
+    if t.clip is not None and not t.clip > 0: raise MnistbnError(f"training {spec!r}: clip={t.clip}; give a positive norm.")
+    return t
+
+def warmup_factor(t:Training, update:int) -> float:
+    "What the rate is multiplied by at `update` (0-based)."
+    return min(1., (update + 1) / t.warmup) if t.warmup else 1.
+
+
+# %% ../nbs/03_train.ipynb #cf3ba76a
 def model_name(model:nn.Module) -> str:
-    "'bn' for a model with BatchNorm layers, else 'conv'."
-    return 'bn' if _norms(model) else 'conv'
+    "The name of the model's architecture (`MODELS`); for a model built elsewhere 'bn' with BatchNorm layers, else 'conv'."
+    a = getattr(model, 'arch', None)
+    return a.name if a is not None else 'bn' if _norms(model) else 'conv'
 
 def model_semantics(model:nn.Module) -> Semantics:
     "The backend semantics `model` was built with (PyTorch's for a model built elsewhere)."
     return getattr(model, 'semantics', SEMANTICS['pytorch'])
 
-def run_config(model, data, phases, bs, seed, lr_switch, loss, fast, updates=None) -> dict:
-    "The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics` and `updates` only where set."
-    if int(bs) != bs or bs < 1: raise MnistbnError(f"bs={bs}: the batch size must be a whole number, at least 1.")
-    sem = model_semantics(model).name
+def run_config(model, data, phases, bs, seed, lr_switch, loss, fast, updates=None, training='adam') -> dict:
+    "The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics`, `updates` and `training` only where set."
+    check_count('bs', bs, 'samples a batch')
+    sem, train = model_semantics(model).name, training_of(training).name
     return dict(model=model_name(model), phases=[[int(n), float(lr)] for n, lr in phases], bs=int(bs), seed=int(seed),
                 lr_switch=lr_switch, loss=loss, n_train=len(data.x_train), n_valid=len(data.x_valid),
                 mean=float(data.mean), std=float(data.std), device=str(data.x_train.device), fast=list(fast),
-                **({'semantics': sem} if sem != 'pytorch' else {}), **({'updates': int(updates)} if updates else {}))
+                **({'semantics': sem} if sem != 'pytorch' else {}), **({'updates': int(updates)} if updates else {}),
+                **({'training': train} if train != 'adam' else {}))
+
 
 # %% ../nbs/03_train.ipynb #9fc879c5
 def bar(it, total:int, show:bool):
@@ -222,105 +289,132 @@ def epoch_line(h:History, total:int) -> str:
             ' - '.join(f"{k}: {r[k]:.4f}" for k in h.keys()) + (' - DIVERGED' if h.status == 'diverged' else ''))
 
 # %% ../nbs/03_train.ipynb #2041810f
-def run_epochs(hists:list[History], # one per model trained together, all at the same epoch; records are appended
-               plan, # `schedule(...)`
-               opt:torch.optim.Optimizer, # its rate follows the plan
-               step, # `step(*batch)`: one update; returns `[loss sum, correct]` per model on the device
-               epoch_batches, # `epoch_batches(epoch)`: that epoch's batches, as `step`'s arguments
-               evaluate, # `evaluate()`: the test metrics per model (see `evaluate`)
-               n, # training samples per epoch, or `n(epoch)`: the samples of that epoch (a run that stops after some updates)
-               bs:int, # batch size
-               progress:bool=True, # a progress bar where one can show, and a line per epoch
-               save=None, # `save()`: called after every epoch
-              ) -> None:
-    "Train through the rest of `plan`, recording each epoch in each History; stops when every run has ended."
-    for epoch in range(len(hists[0].records), len(plan)):
+def epoch_batches(data:MNISTData, seeds:list[int], # one per copy
+                  epoch:int, bs:int,
+                  updates:int, # batches to yield
+                  dropouts:list, # `Stack.dropouts()`: (p, width) of each Dropout layer
+                 ):
+    "One epoch's batches for S copies, `(xb, yb, *masks)`: each copy its own order and its own dropout masks, drawn as CPU `F.dropout` draws them."
+    n, dev = len(data.x_train), data.x_train.device
+    order = torch.stack([epoch_order(n, s, epoch, dev) for s in seeds])   # (S, n)
+    gens = [torch.Generator(device=dev).manual_seed(derive_seed(s, epoch, 'dropout')) for s in seeds]
+    for i in range(0, min(n, updates * bs), bs):
+        idx = order[:, i:i+bs]
+        masks = [torch.stack([torch.empty(idx.shape[1], w, device=dev).bernoulli_(1 - p, generator=g) for g in gens]) / (1 - p)
+                 for p, w in dropouts]
+        yield data.x_train[idx], data.y_train[idx], *masks
+
+
+# %% ../nbs/03_train.ipynb #c356f72d
+def run_epochs(hists:list[History], opt, step, stats, data, seeds, plans, bs, nb, updates, train, dropouts, evaluate, save, progress):
+    "The loop: for each epoch left, the copies' rates, one pass over their batches, the test set, a record each, and a save."
+    for epoch in range(len(hists[0].records), len(plans[0])):
         if all(h.status != 'running' for h in hists): break
-        phase, lr = plan[epoch]
-        set_lr(opt, lr)
-        start, tot, n_e = time.perf_counter(), None, n(epoch) if callable(n) else n
-        for batch in bar(epoch_batches(epoch), n_batches(n_e, bs), progress):
-            out = step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
-            tot = out.clone() if tot is None else tot.add_(out)
-        sums, vals = tot.view(len(hists), 2).tolist(), evaluate().view(len(hists), -1).tolist()
+        lrs = [p[epoch][1] for p in plans]
+        left = nb if not updates else min(nb, updates - epoch * nb)
+        start, tot = time.perf_counter(), 0
+        for i, batch in enumerate(bar(epoch_batches(data, seeds, epoch, bs, left, dropouts), left, progress)):
+            if train.warmup and epoch * nb + i <= train.warmup: set_lr(opt, [lr * warmup_factor(train, epoch * nb + i) for lr in lrs])
+            elif i == 0: set_lr(opt, lrs)
+            tot = tot + step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
+        n, vals = min(len(data.x_train), left * bs), evaluate().tolist()
         seconds = round(time.perf_counter() - start, 3)
-        for h, (loss, correct), v in zip(hists, sums, vals):
+        for h, plan, (loss, correct), v in zip(hists, plans, tot.tolist(), vals):
             if h.status != 'running': continue
-            rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n_e, acc=correct / n_e, val_loss=v[0], val_acc=v[1])
-            h.add({**rec, **dict(zip(EXTRA, v[2:])), 'seconds': seconds}, last=epoch + 1 == len(plan))
+            (phase, lr), last = plan[epoch], epoch + 1 == len(plan)
+            rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n, acc=correct / n, val_loss=v[0], val_acc=v[1])
+            h.add({**rec, **dict(zip(EXTRA, v[2:])), 'seconds': seconds}, last)
             if progress: print(('' if len(hists) == 1 else f"seed {h.config['seed']}: ") + epoch_line(h, len(plan)))
-        if save: save()
+        if stats: stats.end_epoch()
+        save()
+
 
 # %% ../nbs/03_train.ipynb #ba78cc2c
 STAT_BINS = (-4., 8., 48)   # histogram grid of every recorded output: low edge, high edge, bins (0.25 wide)
 LAYER_FIELDS = ('mean', 'std', 'dead')
 BATCH_FIELDS = ('loss', 'acc', 'silent', 'top')
 
-def stat_layers(model:nn.Module) -> dict:
-    "The modules whose outputs `ActivationStats` records, by name: relu1, relu2, ..., bn1, bn2, ... in the model's order."
+def stat_layers(model:nn.Sequential) -> dict:
+    "The layers whose outputs `ActivationStats` records, name -> index: relu1, relu2, ..., bn1, bn2, ... in the model's order."
     out, count = {}, {}
-    for m in model.modules():
-        kind = 'relu' if isinstance(m, nn.ReLU) else 'bn' if isinstance(m, nn.modules.batchnorm._BatchNorm) else None
+    for i, m in enumerate(model):
+        kind = 'relu' if isinstance(m, (nn.ReLU, nn.LeakyReLU)) else 'bn' if isinstance(m, nn.modules.batchnorm._BatchNorm) else None
         if kind:
             count[kind] = count.get(kind, 0) + 1
-            out[f"{kind}{count[kind]}"] = m
+            out[f"{kind}{count[kind]}"] = i
     return out
+
+def _empty_record(every:int, layers) -> dict:
+    return dict(update=[], every=every, bins=list(STAT_BINS), batch={f: [] for f in BATCH_FIELDS},
+                layers={k: {**{f: [] for f in LAYER_FIELDS if f != 'dead' or k.startswith('relu')}, 'hist': []} for k in layers})
+
 
 # %% ../nbs/03_train.ipynb #331d623d
 class ActivationStats:
-    "Every `every` updates, each ReLU and BatchNorm output's statistics and the batch's, into device buffers read once per epoch."
-    def __init__(self, model:nn.Module, every:int, per_epoch:int):
-        if int(every) != every or every < 1: raise MnistbnError(f"stats_every={every}: give a whole number of updates, at least 1.")
-        self.every, self.layers, self.count, self.armed = int(every), stat_layers(model), 0, False
-        dev, size, (lo, hi, nb) = next(model.parameters()).device, per_epoch // int(every) + 2, STAT_BINS
-        self.buf = {k: torch.zeros(size, len(LAYER_FIELDS) + nb, device=dev) for k in self.layers}
-        self.batch, self.updates = torch.zeros(size, len(BATCH_FIELDS), device=dev), []
-        self.record = dict(update=[], every=self.every, bins=list(STAT_BINS), batch={f: [] for f in BATCH_FIELDS},
-                           layers={k: {**{f: [] for f in LAYER_FIELDS if f != 'dead' or k.startswith('relu')}, 'hist': []} for k in self.layers})
-        self.handles = [m.register_forward_hook(self._layer(k)) for k, m in self.layers.items()]
-        self.handles.append(list(model.modules())[-1].register_forward_hook(self._output))
+    "Every `every` updates, for each copy of a `Stack`: each ReLU and BatchNorm output's statistics and the batch's, into device buffers read once per epoch."
+    def __init__(self, stack:Stack, every:int, per_epoch:int):
+        check_count('stats_every', every, 'updates')
+        self.stack, self.every, self.count, self.armed = stack, int(every), 0, False
+        self.layers, S = stat_layers(stack.copies[0]), stack.S
+        self.names, self.last = {i: k for k, i in self.layers.items()}, len(stack.copies[0]) - 1
+        dev, size, nb = next(stack.parameters()).device, per_epoch // self.every + 2, STAT_BINS[2]
+        self.buf = {k: torch.zeros(S, size, len(LAYER_FIELDS) + nb, device=dev) for k in self.layers}
+        self.batch, self.updates = torch.zeros(S, size, len(BATCH_FIELDS), device=dev), []
+        self.records = [_empty_record(self.every, self.layers) for _ in range(S)]
+        stack.observe = self._observe
 
-    def _layer(self, name):
-        def hook(m, inp, out):
-            if not self.armed: return
-            x, (lo, hi, nb), row = out.detach().float(), STAT_BINS, self.buf[name][len(self.updates) - 1]
-            row[0], row[1] = x.mean(), x.std()
-            row[2] = (x.amax([0, *range(2, x.dim())]) <= 0).float().mean() if name.startswith('relu') else math.nan
-            row[3:] = torch.histc(x.clamp(lo, hi), nb, lo, hi) / x.numel()
-        return hook
-
-    def _output(self, m, inp, out):
+    def _observe(self, i:int, h:torch.Tensor) -> None:
+        "After layer `i`, its output per copy (S, N, ...)."
         if not self.armed: return
-        logits, y = out.detach().float(), self.labels
+        row = len(self.updates) - 1
+        for s, x in enumerate(h.detach().float()):
+            if i in self.names: self._layer(self.buf[self.names[i]][s, row], self.names[i], x)
+            if i == self.last: self._batch(self.batch[s, row], x, self.labels[s])
+        if i == self.last: self.armed = False
+
+    def _layer(self, row, name, x):
+        (lo, hi, nb) = STAT_BINS
+        row[0], row[1] = x.mean(), x.std()
+        row[2] = (x.amax([0, *range(2, x.dim())]) <= 0).float().mean() if name.startswith('relu') else math.nan
+        row[3:] = torch.histc(x.clamp(lo, hi), nb, lo, hi) / x.numel()
+
+    def _batch(self, row, logits, y):
         logp, pred = F.log_softmax(logits, 1).gather(1, y[:, None])[:, 0], logits.argmax(1)
-        row = self.batch[len(self.updates) - 1]
         row[0], row[1] = -logp.clamp(_LOG_LO, _LOG_HI).mean(), (pred == y).float().mean()
         row[2], row[3] = (logp < _LOG_LO).float().mean(), F.one_hot(pred, logits.shape[1]).sum(0).amax() / len(y)
-        self.armed = False
 
-    def step(self, yb:torch.Tensor) -> None:
-        "Before each update: arm the hooks if this update is one to record (update 0, every, 2 every, ...)."
-        if self.count % self.every == 0: self.updates.append(self.count); self.armed, self.labels = True, yb
-        self.count += 1
 
-    def end_epoch(self) -> None:
-        "Append this epoch's records to `record` (one read from the device, 4 significant digits: a file 3x smaller) and start the next."
-        n, keep = len(self.updates), lambda t: [[float(f"{v:.4g}") for v in col] for col in t.T.tolist()]
-        self.record['update'] += self.updates
-        for f, col in zip(BATCH_FIELDS, keep(self.batch[:n])): self.record['batch'][f] += col
+# %% ../nbs/03_train.ipynb #762e89bb
+@patch
+def step(self:ActivationStats, yb:torch.Tensor) -> None:
+    "Before each update, with its labels (S, N): arm the observer if this update is one to record (0, every, 2 every, ...)."
+    if self.count % self.every == 0:
+        self.updates.append(self.count)
+        self.armed, self.labels = True, yb
+    self.count += 1
+
+@patch
+def end_epoch(self:ActivationStats) -> None:
+    "Append this epoch's records to each copy's (one read from the device, 4 significant digits: a file 3x smaller)."
+    n, keep = len(self.updates), lambda t: [[float(f"{v:.4g}") for v in col] for col in t.T.tolist()]
+    for s, rec in enumerate(self.records):
+        rec['update'] += self.updates
+        for f, col in zip(BATCH_FIELDS, keep(self.batch[s, :n])): rec['batch'][f] += col
         for k, b in self.buf.items():
-            cols, d = keep(b[:n]), self.record['layers'][k]
+            cols, d = keep(b[s, :n]), rec['layers'][k]
             for f, col in zip(LAYER_FIELDS, cols):
                 if f in d: d[f] += col
             d['hist'] += [list(row) for row in zip(*cols[len(LAYER_FIELDS):])]
-        self.updates = []
+    self.updates = []
 
-    def remove(self) -> None:
-        for h in self.handles: h.remove()
+@patch
+def remove(self:ActivationStats) -> None: self.stack.observe = None
 
-    def result(self) -> dict:
-        "Everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
-        return self.record
+@patch
+def result(self:ActivationStats) -> list[dict]:
+    "Per copy, everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
+    return self.records
+
 
 # %% ../nbs/03_train.ipynb #e5cc7030
 def layer_stats(model:nn.Module, # a model
@@ -328,111 +422,188 @@ def layer_stats(model:nn.Module, # a model
                 y:torch.Tensor|None=None, # its labels (None: the batch statistics are left out)
                ) -> dict:
     "For one batch, in evaluation mode: each ReLU and BatchNorm output's mean, std, dead fraction and histogram, by layer name."
-    rec, was_training = ActivationStats(model, 1, 1), model.training
-    model.eval()
+    stack, was_training = Stack([model]), model.training
+    rec = ActivationStats(stack, 1, 1)
+    stack.eval()
     try:
         with torch.no_grad():
-            rec.step(torch.zeros(len(x), dtype=torch.long, device=x.device) if y is None else y)
-            model(x)
-    finally: rec.remove(); model.train(was_training)
+            rec.step((x.new_zeros(len(x), dtype=torch.long) if y is None else y)[None])
+            stack(x[None])
+    finally:
+        rec.remove()
+        model.train(was_training)
     rec.end_epoch()
-    r = rec.result()
+    r = rec.result()[0]
     stats = {k: {f: v[0] for f, v in d.items()} for k, d in r['layers'].items()}
     return stats | ({} if y is None else {'batch': {f: v[0] for f, v in r['batch'].items()}})
 
+
 # %% ../nbs/03_train.ipynb #8c1d5bbd
-def _restore(path:Path, model, opt, config) -> History:
-    "Load a checkpoint into `model` and `opt`, refusing one written for another model or config."
+def _opt_part(state:dict, s:int) -> dict:
+    "Copy `s`'s part of an optimizer's `state_dict` (its param group), as an optimizer of that copy alone saves it."
+    group = state['param_groups'][s]
+    ids = group['params']
+    return dict(state={i: state['state'][p] for i, p in enumerate(ids) if p in state['state']},
+                param_groups=[{**group, 'params': list(range(len(ids)))}])
+
+def save_runs(models:list, opt, hists:list[History], folders:list, stats, keep:str) -> None:
+    "After an epoch, into each copy's folder: history.json, stats.json, and its checkpoint while it runs (or as `keep` says)."
+    state = opt.state_dict()
+    for s, (m, h, f) in enumerate(zip(models, hists, folders)):
+        if f is None: continue
+        if stats: atomic_write(f/'stats.json', lambda p: Path(p).write_text(json.dumps(stats.result()[s])))
+        ended = h.status != 'running'
+        if not ended or keep == 'checkpoint':
+            ck = dict(model=m.state_dict(), optimizer=_opt_part(state, s), history=h.data())
+            atomic_write(f/'checkpoint.pt', lambda p: torch.save(ck, p))
+        if ended and keep == 'weights': atomic_write(f/'weights.pt', lambda p: torch.save(m.state_dict(), p))
+        h.save(f/'history.json')
+        if ended and keep != 'checkpoint': (f/'checkpoint.pt').unlink(missing_ok=True)
+
+
+# %% ../nbs/03_train.ipynb #1f0db83e
+def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
+    "The History and optimizer state of a checkpoint, its weights loaded into `model`; one written for another run is refused."
     try: ck = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
     except Exception as e: raise MnistbnError(f"{path}: unreadable checkpoint ({e}). Delete it to start over.") from None
     old = ck['history']['config']
-    get = lambda c, k: c.get(k, 'pytorch' if k == 'semantics' else None)   # PyTorch's semantics go unrecorded
+    get = lambda c, k: c.get(k, dict(semantics='pytorch', training='adam').get(k))   # the defaults go unrecorded
     diff = [k for k in sorted(set(old) | set(config)) if k not in ('device', 'fast') and get(old, k) != get(config, k)]
     if diff:
         what = ', '.join(f"{k} {get(old, k)!r} there, {get(config, k)!r} here" for k in diff)
         raise MnistbnError(f"{path}: written for another run ({what}). Use another checkpoint folder, or delete it to start over.")
-    saved = ck['optimizer']   # this run's optimizer settings (fused, capturable, a tensor lr) win over the saved ones
-    saved['param_groups'] = [{**s, **{k: v for k, v in g.items() if k != 'params'}}
-                             for s, g in zip(saved['param_groups'], opt.state_dict()['param_groups'])]
     model.load_state_dict(ck['model'])
-    opt.load_state_dict(saved)
-    return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}})
+    return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}}), ck['optimizer']
+
+def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) -> list[History]:
+    "Each copy's History: new, or with `resume` restored with its weights and optimizer state from its folder's checkpoint."
+    hists, state = [], opt.state_dict()   # this run's optimizer settings (fused, capturable, a tensor lr) win over saved ones
+    for s, (m, c, f) in enumerate(zip(models, configs, folders)):
+        path = None if f is None else Path(f)/'checkpoint.pt'
+        if path is None or not path.exists():
+            hists.append(History(c))
+            continue
+        if not resume: raise MnistbnError(f"{path} exists: pass resume (--resume) to continue that run, or use another folder.")
+        h, part = _checkpoint(path, m, c)
+        ids = state['param_groups'][s]['params']
+        state['state'].update({ids[int(i)]: v for i, v in part['state'].items()})
+        hists.append(h)
+    if len({len(h.records) for h in hists}) > 1:
+        raise MnistbnError("folders: the runs resume at different epochs (" + ', '.join(f"{f}: {len(h.records)}" for f, h in
+                           zip(folders, hists)) + "); a stack trains its copies in step, so resume them in separate calls.")
+    if any(h.records for h in hists): opt.load_state_dict(state)
+    return hists
+
 
 # %% ../nbs/03_train.ipynb #200c07b7
-def fit(model:nn.Module, # `conv_model()` or `bn_model()`
-        data:MNISTData, # from `load_mnist`; training happens on its device
-        phases=((1, 1e-3), (8, 1e-4)), # ((epochs, lr), ...)
-        bs:int=64, # batch size
-        seed:int=0, # seeds the order of the batches and the dropout masks (the model's own seed sets its weights)
-        lr_switch:str='applied', # "applied" or "ignored" (see above)
-        loss:str='keras', # "keras" (clipped, the original's) or "plain" (PyTorch's cross-entropy)
-        checkpoint:str|Path|None=None, # folder for checkpoint.pt and history.json, written after every epoch
-        resume:bool=False, # continue from the checkpoint in `checkpoint`
-        progress:bool=True, # a progress bar where one can show, and a line per epoch
-        channels_last:bool=None, # fast path: convolutions in channels-last memory layout (same math; None: on, on CPU and CUDA)
-        fused:bool=None, # fast path: Adam's fused kernel, one pass over the weights (same math; None: on, on CPU and CUDA)
-        compile:bool=None, # fast path: `torch.compile` the model (same math; compiles on the first batches; None: off)
-        graphs:bool=None, # fast path, CUDA: each full batch's step replayed from one captured CUDA graph (same math; None: on, on CUDA)
-        tf32:bool=None, # CUDA: TF32 products in convolutions and matrix products (*not* the same math: 10-bit mantissas)
-        bf16:bool=None, # the forward pass under bfloat16 autocast (*not* the same math: 8-bit mantissas)
-        updates:int|None=None, # stop after this many updates (the epoch they end in is recorded over its updates); None: the whole plan
-        stats_every:int|None=None, # record `ActivationStats` every this many updates: `h.stats`, and stats.json in `checkpoint`
-        precise_bn:int|None=None, # with BatchNorm: also val_loss_precise and val_acc_precise, after `precise_bn` over this many batches
-       ) -> History:
-    "Train `model` on `data` through `phases` with one Adam optimizer; return the History."
-    lossf, plan, device = loss_fn(loss), schedule(phases, lr_switch), data.x_train.device
-    keras_adam = model_semantics(model).adam == 'keras'   # the model says which Adam its semantics train with
-    if updates is not None and (isinstance(updates, bool) or int(updates) != updates or updates < 1):
-        raise MnistbnError(f"updates={updates!r}: give a whole number of updates, at least 1 (or None: the whole plan).")
-    if precise_bn is not None and (int(precise_bn) != precise_bn or precise_bn < 1):
-        raise MnistbnError(f"precise_bn={precise_bn!r}: give a whole number of training batches, at least 1 (200 is fvcore's default).")
-    if stats_every is not None and (graphs or compile): raise MnistbnError("stats_every: its hooks run eagerly; leave graphs and compile off.")
-    if stats_every is not None and graphs is None: graphs = False
-    on = resolve_fast(device, keras_adam, channels_last=channels_last, fused=fused, compile=compile, graphs=graphs, tf32=tf32, bf16=bf16)
-    config = run_config(model, data, phases, bs, seed, lr_switch, loss, [k for k, v in on.items() if v], updates)
-    nb, n = n_batches(len(data.x_train), bs), len(data.x_train)
-    if updates: plan = plan[:-(-updates // nb)]
-    model.to(device)
-    if on['channels_last']: model.to(memory_format=torch.channels_last)
-    if on['compile']:   # inductor would draw dropout masks from its own generator; this keeps eager's masks
-        import torch._inductor.config as inductor_config
-        inductor_config.fallback_random = True
-    net = torch.compile(model) if on['compile'] else model   # shares its parameters with `model`
-    if on['bf16']: net = Autocast(net)
-    opt = adam(model.parameters(), plan[0][1], device, on['fused'], on['graphs'], keras_adam)
-    hist, folder = History(config), None if checkpoint is None else Path(checkpoint)
-    if folder and (folder/'checkpoint.pt').exists():
-        if not resume:
-            raise MnistbnError(f"{folder/'checkpoint.pt'} exists: pass resume=True (--resume) to continue that run, or use another folder.")
-        hist = _restore(folder/'checkpoint.pt', model, opt, config)
-    elif folder: folder.mkdir(parents=True, exist_ok=True)
+KEEP = ('history', 'weights', 'checkpoint')
 
-    precise = (data.x_train, int(precise_bn)) if precise_bn and _norms(model) else None
-    left = lambda epoch: nb if not updates else min(nb, updates - epoch * nb)   # the updates of `epoch`
-    def epoch_batches(epoch):
-        with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
-            torch.manual_seed(derive_seed(seed, epoch, 'dropout'))   # this seed's and epoch's dropout masks
-            for _, batch in zip(range(left(epoch)), batches(data.x_train, data.y_train, bs, seed, epoch)): yield batch
-    stats = None if stats_every is None else ActivationStats(model, stats_every, nb)
-    if stats: stats.count = len(hist.records) * nb   # a resumed run's stats go on from its stats.json
-    if stats and hist.records and (folder/'stats.json').exists(): stats.record = json.loads((folder/'stats.json').read_text())
-    def end_epoch():
-        if stats: stats.end_epoch()
-        if not folder: return
-        if stats: atomic_write(folder/'stats.json', lambda p: Path(p).write_text(json.dumps(stats.result())))
-        state = dict(model=model.state_dict(), optimizer=opt.state_dict(), history=asdict(hist))
-        atomic_write(folder/'checkpoint.pt', lambda p: torch.save(state, p))
-        hist.save(folder/'history.json')
-    def step(xb, yb):
+@dataclass(frozen=True)
+class FitOptions:
+    "How `fit` runs, not what it trains: its fast paths, what it prints, records and keeps."
+    fast:dict=field(default_factory=dict) # fast path -> on (True) or off (False); one left out: the device's default (Fast paths)
+    progress:bool=True # a progress bar where one can show, and a line per epoch
+    stats_every:int|None=None # record `ActivationStats` every this many updates: `h.stats`, and stats.json in the run's folder
+    precise_bn:int|None=None # BatchNorm models: also val_loss_precise and val_acc_precise, after `precise_bn` over this many batches
+    resume:bool=False # continue the runs whose checkpoints are in their folders
+    files:str='history' # what a finished run's folder keeps besides history.json and stats.json: 'weights' adds weights.pt, 'checkpoint' checkpoint.pt
+
+    def __post_init__(self):
+        check_count('stats_every', self.stats_every, 'updates')
+        check_count('precise_bn', self.precise_bn, 'training batches (200 is fvcore\'s default)')
+        if self.files not in KEEP: raise MnistbnError(f"files={self.files!r}: choose one of {', '.join(KEEP)}.")
+        for k in self.fast:
+            if k not in FAST_PATHS: raise MnistbnError(f"fast path {k!r}: choose from {', '.join(FAST_PATHS)}.")
+        if self.stats_every and (self.fast.get('graphs') or self.fast.get('compile')):
+            raise MnistbnError("stats_every: its observer runs eagerly; leave graphs and compile off.")
+
+    def paths(self, device, keras_adam:bool) -> dict:
+        "Every fast path on or off on `device`, checked (`stats_every` turns the graphs' default off)."
+        flags = {n: self.fast.get(n, False if n == 'graphs' and self.stats_every else None) for n in FAST_PATHS}
+        return resolve_fast(device, keras_adam, **flags)
+
+
+# %% ../nbs/03_train.ipynb #e9f3d343
+def _each(value, S:int, what:str, one=lambda v: not isinstance(v, (list, tuple))) -> list:
+    "`value` for each of S copies: one value for all, or a list of S."
+    if one(value): return [value] * S
+    if len(value) != S: raise MnistbnError(f"{what}: give one for all {S} models or one per model, not {len(value)}.")
+    return list(value)
+
+def _optimizer(models:list, lrs:list[float], device, on:dict, keras:bool) -> torch.optim.Optimizer:
+    "The original's Adam with one param group per copy, each at its own rate (see Fast paths for `fused` and `graphs`)."
+    groups = [dict(params=list(m.parameters()), lr=torch.tensor(lr, device=device) if on['graphs'] else lr) for m, lr in zip(models, lrs)]
+    return adam(groups, lrs[0], device, on['fused'], on['graphs'], keras)
+
+def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
+    "The copies as a `Stack` on `device`, and what trains it: the stack, compiled and under bfloat16 autocast where asked."
+    stack = Stack(models).to(device)
+    if on['channels_last']: stack.to(memory_format=torch.channels_last)
+    net = torch.compile(stack) if on['compile'] else stack   # the masks come in as inputs: compiled dropout is eager's
+    return stack, Autocast(net) if on['bf16'] else net
+
+
+# %% ../nbs/03_train.ipynb #2248a688
+def _step(net, opt, lossf, stats, train:Training, models:list):
+    "The update `fit` runs on each batch: `train_step`, the observer armed first where statistics are recorded."
+    clip = train.clip and (train.clip, [list(m.parameters()) for m in models])
+    def step(xb, yb, *masks):
         if stats: stats.step(yb)
-        return train_step(net, opt, lossf, xb, yb)
-    if on['graphs']: step = GraphedStep(step, opt, (bs, *data.x_train.shape[1:]))
-    model.train()
+        return train_step(net, opt, lossf, xb, yb, list(masks), clip)
+    return step
+
+def _resume_stats(stats:ActivationStats, hists:list, folders:list, nb:int) -> None:
+    "A resumed run's statistics go on from its stats.json."
+    stats.count = len(hists[0].records) * nb
+    for s, (h, f) in enumerate(zip(hists, folders)):
+        if h.records and f and (f/'stats.json').exists(): stats.records[s] = json.loads((f/'stats.json').read_text())
+
+
+# %% ../nbs/03_train.ipynb #6ee75424
+@delegates(FitOptions)
+def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`), or a list of S of one architecture: one `Stack`
+        data:MNISTData, # from `load_mnist`; training happens on its device
+        phases=((1, 1e-3), (8, 1e-4)), # ((epochs, lr), ...), or one such per model (every model the same epochs)
+        seed:int|list=0, # the order of the batches and the dropout masks (the model's own seed set its weights); or one per model
+        lr_switch:str|list='applied', # "applied" or "ignored" (see above); or one per model
+        bs:int=64, # batch size
+        loss:str='keras', # "keras" (clipped, the original's) or "plain" (PyTorch's cross-entropy)
+        training:str|Training='adam', # the optimiser and what is done to its updates (`TRAININGS`)
+        updates:int|None=None, # stop after this many updates (the epoch they end in is recorded over its updates); None: all
+        folder:str|Path|list|None=None, # a folder (or one per model) for history.json and, while it runs, checkpoint.pt
+        **kwargs, # `FitOptions`: fast paths, progress, statistics, precise BN, resuming, what is kept
+       ) -> History|list[History]:
+    "Train `model` on `data` through `phases` (a list of models side by side, each with its own seed and schedule); the History (one per model)."
+    opts, models = FitOptions(**kwargs), ([model] if isinstance(model, nn.Module) else list(model))
+    S, device, lossf, train = len(models), data.x_train.device, loss_fn(loss), training_of(training)
+    seeds, switches, folders = _each(seed, S, 'seed'), _each(lr_switch, S, 'lr_switch'), _each(folder, S, 'folder')
+    phases = _each(phases, S, 'phases', lambda p: not p or not isinstance(p[0][0], (list, tuple)))
+    check_count('updates', updates, 'updates (or None: the whole plan)')
+    nb, plans = n_batches(len(data.x_train), bs), [schedule(p, sw) for p, sw in zip(phases, switches)]
+    if len({len(p) for p in plans}) > 1: raise MnistbnError("phases: models trained side by side train the same number of epochs.")
+    if updates: plans = [p[:-(-updates // nb)] for p in plans]
+    if opts.precise_bn and not _norms(models[0]): raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
+    on = opts.paths(device, model_semantics(models[0]).adam == 'keras')
+    configs = [run_config(m, data, p, bs, s, sw, loss, [k for k, v in on.items() if v], updates, train)
+               for m, p, s, sw in zip(models, phases, seeds, switches)]
+    stack, net = _net(models, device, on)
+    opt = _optimizer(models, [p[0][1] for p in plans], device, on, model_semantics(models[0]).adam == 'keras')
+    folders = [None if f is None else Path(f) for f in folders]
+    for f in folders:
+        if f: f.mkdir(parents=True, exist_ok=True)
+    hists = start_runs(models, opt, configs, folders, opts.resume)
+    stats = ActivationStats(stack, opts.stats_every, nb) if opts.stats_every else None
+    if stats: _resume_stats(stats, hists, folders, nb)
+    step = _step(net, opt, lossf, stats, train, models)
+    if on['graphs']: step = GraphedStep(step, opt, (S, bs, *data.x_train.shape[1:]))
+    ctx = dict(data=data, seeds=seeds, plans=plans, bs=bs, nb=nb, updates=updates, train=train, dropouts=stack.dropouts(),
+               evaluate=lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=opts.precise_bn and (data.x_train, opts.precise_bn)),
+               save=lambda: save_runs(models, opt, hists, folders, stats, opts.files), progress=opts.progress)
+    stack.train()
     try:
-        with float32_precision(on['tf32']):   # only CUDA reads these flags
-            run_epochs([hist], plan, opt, step, epoch_batches, lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=precise),
-                       lambda epoch: min(n, left(epoch) * bs), bs, progress, end_epoch if folder or stats else None)
+        with float32_precision(on['tf32']): run_epochs(hists, opt, step, stats, **ctx)
     finally:
         if stats: stats.remove()
-    if stats: hist.stats = stats.result()
-    return hist
+    for h, r in zip(hists, stats.result() if stats else [None] * S): h.stats = r
+    return hists[0] if isinstance(model, nn.Module) else hists
+
