@@ -483,7 +483,7 @@ def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) 
         if path is None or not path.exists():
             hists.append(History(c))
             continue
-        if not resume: raise MnistbnError(f"{path} exists: pass resume (--resume) to continue that run, or use another folder.")
+        if not resume: raise MnistbnError(f"{path} exists: pass resume=True (--resume) to continue that run, or use another folder.")
         h, part = _checkpoint(path, m, c)
         ids = state['param_groups'][s]['params']
         state['state'].update({ids[int(i)]: v for i, v in part['state'].items()})
@@ -579,6 +579,7 @@ def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`),
     seeds, switches, folders = _each(seed, S, 'seed'), _each(lr_switch, S, 'lr_switch'), _each(folder, S, 'folder')
     phases = _each(phases, S, 'phases', lambda p: not p or not isinstance(p[0][0], (list, tuple)))
     check_count('updates', updates, 'updates (or None: the whole plan)')
+    check_count('bs', bs, 'samples a batch')
     nb, plans = n_batches(len(data.x_train), bs), [schedule(p, sw) for p, sw in zip(phases, switches)]
     if len({len(p) for p in plans}) > 1: raise MnistbnError("phases: models trained side by side train the same number of epochs.")
     if updates: plans = [p[:-(-updates // nb)] for p in plans]
