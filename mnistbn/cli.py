@@ -101,7 +101,7 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
 # %% ../nbs/08_cli.ipynb #dded2ef2
 def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size, semantics, device, fast):
     "`mnistbn_train`'s arguments checked before any data is read: the phases, the semantics, the device, the fast paths."
-    arch(model)
+    if model not in MODELS: raise MnistbnError(f"--model {model!r}: choose one of {', '.join(MODELS)}.")
     loss_fn(loss)
     training_of(training)
     for flag, v in [('--epochs1', epochs1), ('--epochs2', epochs2), ('--batch_size', batch_size)]:

@@ -154,8 +154,7 @@ def atomic_write(path:Path, write) -> None:
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:   # torch.save reports a failed write as a RuntimeError
         tmp.unlink(missing_ok=True)
-        if isinstance(e, RuntimeError) and 'write' not in str(e): raise
-        reason = getattr(e, 'strerror', None) or str(e).strip().splitlines()[0]
+        reason = getattr(e, 'strerror', None) or 'the write failed: is the disk full?'
         raise MnistbnError(f"{path}: cannot write it ({reason}). Free space there or choose another folder; "
                            "what was written before is kept, and the same command carries on from it.") from None
 
