@@ -3,7 +3,7 @@
     python benchmarks/bench.py --device cpu --out benchmarks/RESULTS.md
     python benchmarks/bench.py --device cpu --fast none --fast default --out benchmarks/RESULTS.md
     python benchmarks/bench.py --device cuda --fast none --fast default --seeds 8 --table default
-    python benchmarks/bench.py --device cuda --no_steps --table default --together --streams 1 --streams 4
+    python benchmarks/bench.py --device cuda --no_steps --table default --stack 1 --stack 64 --table_seeds 10
 
 Both loops train the same model with the same Adam, loss and batch size on the same device, in the same float32
 arithmetic (on CUDA both with TF32 off, unless a variant asks for `tf32`, and then both with it on). After a
@@ -11,11 +11,11 @@ warm-up, each repeat times `--steps` training steps of the baseline and of `mnis
 variant (one epoch over a subset of exactly that many batches, its end-of-epoch validation on 64 images
 included), alternating them. Then one full epoch and one validation pass of each. Prints ms per step, images per
 second and the median ratio, and with `--out` appends the same as a Markdown block with the command and the
-machine. `--seeds N` times N seeds trained together by `fit_seeds` against N separate fits; `--table FAST` times
-the original's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables and
-figure) through `mnistbn.compare.compare`, with `--table_seeds N` seeds per configuration, trained together with
-`--together`, and with `--streams N` N configurations at once (repeat it to time several N). `--no_steps` leaves out
-the textbook loop.
+machine. `--seeds N` times N seeds trained side by side as one stack by `fit` against N separate fits; `--table FAST`
+times the original's whole four-configuration table (its 4 runs of 9 epochs, validation after every epoch, tables
+and figure) through `mnistbn.compare.compare`, with `--table_seeds N` seeds per configuration and with `--stack N`
+at most N runs a stack (repeat it to time several N; 1: one run after another). `--no_steps` leaves out the
+textbook loop.
 """
 import argparse, os, platform, shlex, statistics, sys, tempfile, time
 from pathlib import Path
@@ -23,10 +23,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from baseline import textbook_loader, textbook_model, textbook_train, textbook_evaluate
 from mnistbn.data import MNISTData, load_mnist, resolve_device
-from mnistbn.models import MODELS
+from mnistbn.models import MODELS, build
 from mnistbn.fast import fast_paths, float32_precision
 from mnistbn.train import evaluate, fit
-from mnistbn.seeds import SEEDS_FAST, fit_seeds
 from mnistbn.compare import compare
 
 def sync(device):
@@ -57,18 +56,19 @@ def main():
                    help="fit's fast paths for one variant: default (the device's), none (the plain path) or names, comma-separated "
                         "(channels_last, fused, compile, graphs, tf32, bf16); repeat the flag to time several variants (default: none)")
     p.add_argument('--seeds', type=int, action='append', default=[],
-                   help="also time N seeds trained by fit_seeds against N separate fits, both with the last variant's fast paths "
-                        "(fit_seeds takes fused, graphs and tf32 of them); repeat the flag for several N")
+                   help="also time N seeds trained as one stack against N separate fits, both with the last variant's fast paths; "
+                        "repeat the flag for several N")
     p.add_argument('--semantics', action='append', default=[],
                    help="also time fit under these backend semantics (keras-cudnn, keras-theano-cpu, ...) against PyTorch's, "
                         "both on the device's default fast paths; repeat the flag for several")
     p.add_argument('--no_steps', action='store_true', help='skip the textbook loop and the timings against it (for --seeds, --table)')
     p.add_argument('--table', default=None, help="also time the original's four-configuration table with these fast paths")
     p.add_argument('--table_seeds', type=int, default=1, help='seeds per configuration of that table')
-    p.add_argument('--together', action='store_true', help="train that table's seeds of each configuration together (compare's together)")
-    p.add_argument('--streams', type=int, action='append', default=None,
-                   help="with --together: time that table with this many configurations trained at once (compare's streams); "
-                        "repeat the flag to time several counts, in the order given (default: compare's default)")
+    p.add_argument('--lr_switches', default='ignored', help="that table's learning-rate semantics: ignored (its four runs), or "
+                                                            "ignored,applied (the grid of eight configurations)")
+    p.add_argument('--stack', type=int, action='append', default=None,
+                   help="time that table with at most this many runs a stack (compare's stack); repeat the flag to time several "
+                        "widths, in the order given (default: the device's default)")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -91,7 +91,7 @@ def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
     base_model = textbook_model(make(full.mean, full.std, seed=0)).to(device)
     ours = [make(full.mean, full.std, seed=0) for _ in variants]
     run_base = lambda: textbook_train(base_model, loader, device, a.steps)
-    runs = [lambda m=m, s=s: fit(m, sub, ((1, 1e-3),), progress=False, **s) for m, s in zip(ours, speeds)]
+    runs = [lambda m=m, s=s: fit(m, sub, ((1, 1e-3),), progress=False, fast=s) for m, s in zip(ours, speeds)]
     run_base(); [r() for r in runs]                        # warm-up (and compilation, where enabled)
     tb, to = [], [[] for _ in runs]
     for _ in range(a.repeats):
@@ -106,7 +106,7 @@ def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
     if not a.no_epoch:
         te = timed(lambda: textbook_train(base_model, loader, device), device)
         tv = timed(lambda: textbook_evaluate(base_model, textbook_loader(False, full.mean, full.std, device=device), device), device)
-        eps = [fit(m, full, ((1, 1e-3),), progress=False, **s).records[0]['seconds'] for m, s in zip(ours, speeds)]
+        eps = [fit(m, full, ((1, 1e-3),), progress=False, fast=s).records[0]['seconds'] for m, s in zip(ours, speeds)]
         ov = timed(lambda: evaluate(ours[-1], full.x_valid, full.y_valid), device)
         lines.append(f"\none full epoch (60,000 images): textbook {te:.2f} s; " +
                      ', '.join(f"{label(v, s)} {e:.2f} s" for v, s, e in zip(variants, speeds, eps)) + " (fit's validation included); "
@@ -114,15 +114,15 @@ def steps(a, device, variants, speeds, full, sub, make) -> list[str]:
     return lines
 
 def seeds(a, device, variant, fast, full, sub, make, n:int) -> str:
-    "n separate fits against fit_seeds over the same n seeds (and, with graphs, fit_seeds without them): medians over repeats."
-    stacked = {k: v for k, v in fast.items() if k in SEEDS_FAST}
-    sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, **fast) for s in range(n)]
-    together = lambda **kw: fit_seeds(make, sub, range(n), ((1, 1e-3),), progress=False, **kw)
+    "n separate fits against one stack of the same n seeds (and, with graphs, the stack without them): medians over repeats."
+    sep = lambda: [fit(make(full.mean, full.std, seed=s), sub, ((1, 1e-3),), seed=s, progress=False, fast=fast) for s in range(n)]
+    together = lambda kw: fit([make(full.mean, full.std, seed=s) for s in range(n)], sub, ((1, 1e-3),), seed=list(range(n)),
+                              progress=False, fast=kw)
     on = lambda d: ','.join(k for k, v in d.items() if v) or 'plain'
-    runs = {f"{n} separate fits ({on(fast)})": sep, f"fit_seeds ({on(stacked)})": lambda: together(**stacked)}
-    if stacked.get('graphs'):
-        eager = {**stacked, 'graphs': False}
-        runs[f"fit_seeds ({on(eager)})"] = lambda: together(**eager)
+    runs = {f"{n} separate fits ({on(fast)})": sep, f"a stack of {n} ({on(fast)})": lambda: together(fast)}
+    if fast.get('graphs'):
+        eager = {**fast, 'graphs': False}
+        runs[f"a stack of {n} ({on(eager)})"] = lambda: together(eager)
     for r in runs.values(): r()                             # warm-up
     ts = {k: statistics.median(timed(r, device) for _ in range(a.repeats)) for k, r in runs.items()}
     base = ts[next(iter(ts))]
@@ -142,19 +142,19 @@ def semantics(a, device, full, sub, make) -> str:
 def run(a, device, variants, speeds) -> list[str]:
     full = load_mnist(device=device)
     sub = MNISTData(full.x_train[:a.steps * 64], full.y_train[:a.steps * 64], full.x_valid[:64], full.y_valid[:64], full.mean, full.std)
-    make = MODELS[a.model]
+    make = lambda *args, **kw: build(a.model, *args, **kw)
     lines = [] if a.no_steps else steps(a, device, variants, speeds, full, sub, make)
     for n in a.seeds: lines.append(seeds(a, device, variants[-1], speeds[-1], full, sub, make, n))
     if a.semantics: lines.append(semantics(a, device, full, sub, make))
-    for streams in (a.streams or [None]) if a.table is not None else []:
+    for width in (a.stack or [None]) if a.table is not None else []:
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
-            compare(d, seeds=range(a.table_seeds), lr_switches=('ignored',), device=device, progress=False, fast=a.table,
-                    together=a.together, streams=streams)
+            compare(d, seeds=range(a.table_seeds), lr_switches=a.lr_switches.split(','), device=device, progress=False, fast=a.table,
+                    stack=width)
             t = time.perf_counter() - t
             md = (Path(d)/'table.md').read_text()
-        runs = f"4 x {a.table_seeds} runs" + (' (the seeds of each configuration together)' if a.together else '')
-        at_once = '' if streams is None else f", {streams} configuration{'s' if streams > 1 else ''} at once"
+        runs = f"{4 * len(a.lr_switches.split(','))} x {a.table_seeds} runs"
+        at_once = '' if width is None else f", at most {width} run{'s' if width > 1 else ''} a stack"
         lines.append(f"\nthe original's four-configuration table ({runs} of 9 epochs on all 60,000 images, validation after every "
                      f"epoch, table and figure written; fast paths {a.table or 'none'}{at_once}): **{t:.1f} s**\n\n{md}")
     return lines

@@ -3,9 +3,9 @@
 #  0. install the carried wheels (.whl) and the package, unpack the carried MNIST files (.data/*.gz);
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
 #     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
-#  2. the benchmark: the textbook loop against fit's plain and fastest paths, 8 seeds together, the original's table
-#     one run after another (--together with one seed a configuration: fit, as without it) and its four configurations
-#     at once (--streams 4: fit_seeds, a thread and a CUDA stream each);
+#  2. the benchmark: the textbook loop against fit's plain and fastest paths, 8 seeds as one stack, the original's table
+#     one run after another (--stack 1) and as stacks (--stack 64: one network per model), and the 80-run grid of 10 seeds
+#     as stacks;
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it.
 #   bash benchmarks/gpu.sh OUT [SECONDS]       (run from the repository root; carry .whl and .data)
 # NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
@@ -53,7 +53,9 @@ wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"
 
 step "2. benchmark"
 within 180 python3 benchmarks/bench.py --device $dev --steps 200 --repeats 3 --fast none --fast default \
-  --seeds 8 --table default --together --streams 1 --streams 4 --out "$out/bench.md" > "$out/bench.log" 2>&1
+  --seeds 8 --table default --stack 1 --stack 64 --out "$out/bench.md" > "$out/bench.log" 2>&1
+within 120 python3 benchmarks/bench.py --device $dev --no_steps --table default --table_seeds 10 --lr_switches ignored,applied \
+  --stack 64 --out "$out/bench.md" >> "$out/bench.log" 2>&1
 echo "exit $?"; tail -25 "$out/bench.log"
 
 step "3. README's first command"

@@ -12,7 +12,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from bench import machine
 from mnistbn.data import load_mnist, resolve_device
-from mnistbn.models import MODELS
+from mnistbn.models import MODELS, build
 from mnistbn.train import fit
 
 def main():
@@ -27,7 +27,7 @@ def main():
     d = load_mnist(device=dev, n_train=a.steps * 64, n_valid=1000)
     def run(k):
         t = time.perf_counter()
-        fit(MODELS[a.model](d.mean, d.std, seed=0), d, ((1, 1e-2),), updates=a.steps, progress=False, stats_every=k)
+        fit(build(a.model, d.mean, d.std, seed=0), d, ((1, 1e-2),), updates=a.steps, progress=False, stats_every=k)
         return (time.perf_counter() - t) / a.steps * 1000
     run(None)   # warm-up
     times = {k: [] for k in [None, *every]}

@@ -39,7 +39,7 @@ def fisher(k1:int, n1:int, # k1 of n1 in the first group
 
 # %% ../nbs/07_insight.ipynb #dec40ea5
 def load_stats(folder:str|Path) -> dict:
-    "The `stats.json` that `fit(..., stats_every=k, checkpoint=folder)` wrote."
+    "The `stats.json` that `fit(..., stats_every=k, folder=folder)` wrote."
     f = Path(folder)/'stats.json'
     try: return json.loads(f.read_text())
     except (OSError, ValueError) as e: raise MnistbnError(f"{f}: no readable activation statistics ({e}). Train with stats_every.") from None

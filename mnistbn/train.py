@@ -445,19 +445,19 @@ def _opt_part(state:dict, s:int) -> dict:
     return dict(state={i: state['state'][p] for i, p in enumerate(ids) if p in state['state']},
                 param_groups=[{**group, 'params': list(range(len(ids)))}])
 
-def save_runs(models:list, opt, hists:list[History], folders:list, stats, keep:str) -> None:
-    "After an epoch, into each copy's folder: history.json, stats.json, and its checkpoint while it runs (or as `keep` says)."
+def save_runs(models:list, opt, hists:list[History], folders:list, stats, files:str) -> None:
+    "After an epoch, into each copy's folder: history.json, stats.json, and its checkpoint while it runs (or as `files` says)."
     state = opt.state_dict()
     for s, (m, h, f) in enumerate(zip(models, hists, folders)):
         if f is None: continue
         if stats: atomic_write(f/'stats.json', lambda p: Path(p).write_text(json.dumps(stats.result()[s])))
         ended = h.status != 'running'
-        if not ended or keep == 'checkpoint':
+        if not ended or files == 'checkpoint':
             ck = dict(model=m.state_dict(), optimizer=_opt_part(state, s), history=h.data())
             atomic_write(f/'checkpoint.pt', lambda p: torch.save(ck, p))
-        if ended and keep == 'weights': atomic_write(f/'weights.pt', lambda p: torch.save(m.state_dict(), p))
+        if ended and files == 'weights': atomic_write(f/'weights.pt', lambda p: torch.save(m.state_dict(), p))
         h.save(f/'history.json')
-        if ended and keep != 'checkpoint': (f/'checkpoint.pt').unlink(missing_ok=True)
+        if ended and files != 'checkpoint': (f/'checkpoint.pt').unlink(missing_ok=True)
 
 
 # %% ../nbs/03_train.ipynb #1f0db83e

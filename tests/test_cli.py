@@ -28,10 +28,8 @@ def test_train_bad_arguments(out, args, says):
 @pytest.mark.parametrize('args,says', [
     (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
     (['--device', 'cpu', '--fast', 'tf32'], 'tf32: a CUDA-only fast path'),
-    (['--device', 'cpu', '--together', '--fast', 'fused,channels_last'], 'channels_last: not available with together'),
     (['--semantics', 'relu0=1'], "semantics item 'relu0=1'"), (['--fast', 'none,fused'], "fast path 'none'"),
-    (['--streams', '0'], '--streams 0'), (['--streams', 'all'], '--streams all'), (['--device', 'cpu', '--streams', '2'], 'add together'),
-    (['--device', 'cpu', '--together', '--streams', '2', '--workers', '2'], 'one worker'),
+    (['--stack', '0'], '--stack 0'), (['--stack', 'all'], '--stack all'),
 ])
 def test_compare_bad_arguments(out, args, says):
     one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
