@@ -373,6 +373,7 @@ def run_specs(specs:list[RunSpec], # the runs
     if not todo: return done
     if plan.executor == 'local' and plan.workers == 1: _data(plan.root, device, todo[0].quick)   # checked here, kept for the runs
     elif plan.executor == 'local' or not (plan.address or os.environ.get('RAY_ADDRESS')): check_mnist(plan.root)
+    if plan.executor == 'ray': _ray(plan.address, plan.workers * (plan.threads or 1))   # an unreachable cluster stops it here
     writable_folder(out)
     for s in specs if opts.force else []: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
     groups = stacks(todo, out, plan.stack)

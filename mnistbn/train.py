@@ -21,10 +21,11 @@ from .fast import FAST_PATHS, Autocast, GraphedStep, adam, float32_precision, re
 
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'TRAININGS', 'STAT_BINS', 'LAYER_FIELDS', 'BATCH_FIELDS', 'KEEP',
-           'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'as_stack', 'copies', 'batch_statistics', 'precise_bn',
-           'evaluate', 'atomic_write', 'History', 'schedule', 'Training', 'training_of', 'warmup_factor', 'model_name',
-           'model_semantics', 'run_config', 'bar', 'epoch_line', 'epoch_batches', 'run_epochs', 'stat_layers',
-           'ActivationStats', 'layer_stats', 'save_runs', 'start_runs', 'FitOptions', 'fit']
+           'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'as_stack', 'n_copies', 'batch_statistics',
+           'precise_bn', 'evaluate', 'atomic_write', 'History', 'schedule', 'Training', 'training_of', 'warmup_factor',
+           'model_name', 'model_semantics', 'run_config', 'bar', 'epoch_line', 'epoch_batches', 'run_epochs',
+           'stat_layers', 'ActivationStats', 'layer_stats', 'save_runs', 'start_runs', 'FitOptions', 'Copies',
+           'per_copy', 'fit']
 
 # %% ../nbs/03_train.ipynb #09a3b6de
 _EPS = 1e-7
@@ -69,7 +70,7 @@ def _norms(model:nn.Module) -> list: return [m for m in model.modules() if isins
 def as_stack(model:nn.Module) -> nn.Module:
     "`model` if it holds a `Stack` (a stack, or a wrapper of one), else a `Stack` of it alone."
     return model if any(isinstance(m, Stack) for m in model.modules()) else Stack([model])
-def copies(net:nn.Module) -> int: return next(m.S for m in net.modules() if isinstance(m, Stack))
+def n_copies(net:nn.Module) -> int: return next(m.S for m in net.modules() if isinstance(m, Stack))
 
 @contextmanager
 def batch_statistics(model:nn.Module):
@@ -89,7 +90,7 @@ def batch_statistics(model:nn.Module):
 @torch.no_grad()
 def _sums(net, x, y, lossf, bs) -> torch.Tensor:
     "(S, 2): each copy's mean loss and accuracy over all of `x`, in the net's current mode; each batch goes to every copy."
-    S, tot = copies(net), 0
+    S, tot = n_copies(net), 0
     for xb, yb in batches(x, y, bs, seed=None):
         out = net(xb.expand(S, *xb.shape))
         losses = lossf(out.flatten(0, 1), yb.repeat(S)).view(S, -1)
@@ -111,7 +112,7 @@ def precise_bn(model:nn.Module, # a model or a `Stack` with BatchNorm (one witho
     try:
         with torch.no_grad(), batch_statistics(model):   # each layer's input as training sees it: earlier BatchNorms by the batch, no dropout
             for _, (xb, _) in zip(range(n), batches(x, x.new_zeros(len(x), dtype=torch.long), bs, seed=None)):
-                net(xb.expand(copies(net), *xb.shape))
+                net(xb.expand(n_copies(net), *xb.shape))
         sums = [m.sums for m in norms]
     finally:
         for m in norms: m.sums = None
@@ -154,8 +155,8 @@ def atomic_write(path:Path, write) -> None:
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:   # torch.save reports a failed write as a RuntimeError
         tmp.unlink(missing_ok=True)
-        reason = getattr(e, 'strerror', None) or 'the write failed: is the disk full?'
-        raise MnistbnError(f"{path}: cannot write it ({reason}). Free space there or choose another folder; "
+        reason = getattr(e, 'strerror', None) or 'the write failed'
+        raise MnistbnError(f"{path}: cannot write it ({reason}). Make room there (a full disk?) or choose another folder; "
                            "what was written before is kept, and the same command carries on from it.") from None
 
 
@@ -305,20 +306,19 @@ def epoch_batches(data:MNISTData, seeds:list[int], # one per copy
 
 
 # %% ../nbs/03_train.ipynb #c356f72d
-def run_epochs(hists:list[History], opt, step, stats, data, seeds, plans, bs, nb, updates, train, dropouts, evaluate, save, progress):
+def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt, step, stats, evaluate, save, progress:bool):
     "The loop: for each epoch left, the copies' rates, one pass over their batches, the test set, a record each, and a save."
-    for epoch in range(len(hists[0].records), len(plans[0])):
+    for epoch in range(len(hists[0].records), len(c.plans[0])):
         if all(h.status != 'running' for h in hists): break
-        lrs = [p[epoch][1] for p in plans]
-        left = nb if not updates else min(nb, updates - epoch * nb)
+        lrs, left = [p[epoch][1] for p in c.plans], c.nb if not c.updates else min(c.nb, c.updates - epoch * c.nb)
         start, tot = time.perf_counter(), 0
-        for i, batch in enumerate(bar(epoch_batches(data, seeds, epoch, bs, left, dropouts), left, progress)):
-            if train.warmup and epoch * nb + i <= train.warmup: set_lr(opt, [lr * warmup_factor(train, epoch * nb + i) for lr in lrs])
-            elif i == 0: set_lr(opt, lrs)
+        for i, batch in enumerate(bar(epoch_batches(data, c.seeds, epoch, c.bs, left, dropouts), left, progress)):
+            t = epoch * c.nb + i
+            if i == 0 or c.train.warmup and t <= c.train.warmup: set_lr(opt, [lr * warmup_factor(c.train, t) for lr in lrs])
             tot = tot + step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
-        n, vals = min(len(data.x_train), left * bs), evaluate().tolist()
+        n, vals = min(len(data.x_train), left * c.bs), evaluate().tolist()
         seconds = round(time.perf_counter() - start, 3)
-        for h, plan, (loss, correct), v in zip(hists, plans, tot.tolist(), vals):
+        for h, plan, (loss, correct), v in zip(hists, c.plans, tot.tolist(), vals):
             if h.status != 'running': continue
             (phase, lr), last = plan[epoch], epoch + 1 == len(plan)
             rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n, acc=correct / n, val_loss=v[0], val_acc=v[1])
@@ -478,6 +478,7 @@ def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) 
     "Each copy's History: new, or with `resume` restored with its weights and optimizer state from its folder's checkpoint."
     hists, state = [], opt.state_dict()   # this run's optimizer settings (fused, capturable, a tensor lr) win over saved ones
     for s, (m, c, f) in enumerate(zip(models, configs, folders)):
+        if f is not None: Path(f).mkdir(parents=True, exist_ok=True)
         path = None if f is None else Path(f)/'checkpoint.pt'
         if path is None or not path.exists():
             hists.append(History(c))
@@ -523,16 +524,49 @@ class FitOptions:
 
 
 # %% ../nbs/03_train.ipynb #e9f3d343
+@dataclass
+class Copies:
+    "What `fit` needs to know of each copy it trains, checked: its seed, its epochs' rates, its config and its folder."
+    seeds:list # per copy: its seed
+    plans:list # per copy: `schedule(...)`, cut to the epochs `updates` reaches
+    configs:list # per copy: what its History records
+    folders:list # per copy: its folder, or None
+    on:dict # every fast path, on or off
+    train:Training
+    bs:int
+    nb:int # batches a full epoch
+    updates:int|None
+
 def _each(value, S:int, what:str, one=lambda v: not isinstance(v, (list, tuple))) -> list:
     "`value` for each of S copies: one value for all, or a list of S."
     if one(value): return [value] * S
     if len(value) != S: raise MnistbnError(f"{what}: give one for all {S} models or one per model, not {len(value)}.")
     return list(value)
 
-def _optimizer(models:list, lrs:list[float], device, on:dict, keras:bool) -> torch.optim.Optimizer:
+def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts:FitOptions) -> Copies:
+    "`fit`'s arguments checked and spread over the copies (see `fit`)."
+    S, train = len(models), training_of(training)
+    seeds, switches, folders = _each(seed, S, 'seed'), _each(lr_switch, S, 'lr_switch'), _each(folder, S, 'folder')
+    phases = _each(phases, S, 'phases', lambda p: not p or not isinstance(p[0][0], (list, tuple)))
+    check_count('updates', updates, 'updates (or None: the whole plan)')
+    check_count('bs', bs, 'samples a batch')
+    loss_fn(loss)
+    nb, plans = n_batches(len(data.x_train), bs), [schedule(p, sw) for p, sw in zip(phases, switches)]
+    if len({len(p) for p in plans}) > 1: raise MnistbnError("phases: models trained side by side train the same number of epochs.")
+    if opts.precise_bn and not _norms(models[0]): raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
+    on = opts.paths(data.x_train.device, model_semantics(models[0]).adam == 'keras')
+    configs = [run_config(m, data, p, bs, s, sw, loss, [k for k, v in on.items() if v], updates, train)
+               for m, p, s, sw in zip(models, phases, seeds, switches)]
+    plans = [p[:-(-updates // nb)] for p in plans] if updates else plans
+    return Copies(seeds, plans, configs, [None if f is None else Path(f) for f in folders], on, train, bs, nb, updates)
+
+
+# %% ../nbs/03_train.ipynb #f389e36b
+def _optimizer(models:list, c:Copies, keras:bool) -> torch.optim.Optimizer:
     "The original's Adam with one param group per copy, each at its own rate (see Fast paths for `fused` and `graphs`)."
-    groups = [dict(params=list(m.parameters()), lr=torch.tensor(lr, device=device) if on['graphs'] else lr) for m, lr in zip(models, lrs)]
-    return adam(groups, lrs[0], device, on['fused'], on['graphs'], keras)
+    lrs, dev = [p[0][1] for p in c.plans], next(models[0].parameters()).device
+    groups = [dict(params=list(m.parameters()), lr=torch.tensor(lr, device=dev) if c.on['graphs'] else lr) for m, lr in zip(models, lrs)]
+    return adam(groups, lrs[0], dev, c.on['fused'], c.on['graphs'], keras)
 
 def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
     "The copies as a `Stack` on `device`, and what trains it: the stack, compiled and under bfloat16 autocast where asked."
@@ -572,38 +606,23 @@ def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`),
         folder:str|Path|list|None=None, # a folder (or one per model) for history.json and, while it runs, checkpoint.pt
         **kwargs, # `FitOptions`: fast paths, progress, statistics, precise BN, resuming, what is kept
        ) -> History|list[History]:
-    "Train `model` on `data` through `phases` (a list of models side by side, each with its own seed and schedule); the History (one per model)."
-    opts, models = FitOptions(**kwargs), ([model] if isinstance(model, nn.Module) else list(model))
-    S, device, lossf, train = len(models), data.x_train.device, loss_fn(loss), training_of(training)
-    seeds, switches, folders = _each(seed, S, 'seed'), _each(lr_switch, S, 'lr_switch'), _each(folder, S, 'folder')
-    phases = _each(phases, S, 'phases', lambda p: not p or not isinstance(p[0][0], (list, tuple)))
-    check_count('updates', updates, 'updates (or None: the whole plan)')
-    check_count('bs', bs, 'samples a batch')
-    nb, plans = n_batches(len(data.x_train), bs), [schedule(p, sw) for p, sw in zip(phases, switches)]
-    if len({len(p) for p in plans}) > 1: raise MnistbnError("phases: models trained side by side train the same number of epochs.")
-    if updates: plans = [p[:-(-updates // nb)] for p in plans]
-    if opts.precise_bn and not _norms(models[0]): raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
-    on = opts.paths(device, model_semantics(models[0]).adam == 'keras')
-    configs = [run_config(m, data, p, bs, s, sw, loss, [k for k, v in on.items() if v], updates, train)
-               for m, p, s, sw in zip(models, phases, seeds, switches)]
-    stack, net = _net(models, device, on)
-    opt = _optimizer(models, [p[0][1] for p in plans], device, on, model_semantics(models[0]).adam == 'keras')
-    folders = [None if f is None else Path(f) for f in folders]
-    for f in folders:
-        if f: f.mkdir(parents=True, exist_ok=True)
-    hists = start_runs(models, opt, configs, folders, opts.resume)
-    stats = ActivationStats(stack, opts.stats_every, nb) if opts.stats_every else None
-    if stats: _resume_stats(stats, hists, folders, nb)
-    step = _step(net, opt, lossf, stats, train, models)
-    if on['graphs']: step = GraphedStep(step, opt, (S, bs, *data.x_train.shape[1:]))
-    ctx = dict(data=data, seeds=seeds, plans=plans, bs=bs, nb=nb, updates=updates, train=train, dropouts=stack.dropouts(),
-               evaluate=lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=opts.precise_bn and (data.x_train, opts.precise_bn)),
-               save=lambda: save_runs(models, opt, hists, folders, stats, opts.files), progress=opts.progress)
+    "Train `model` on `data` through `phases` (a list of models side by side, each its own seed and schedule); its History (one per model)."
+    opts, models = FitOptions(**kwargs), [model] if isinstance(model, nn.Module) else list(model)
+    c, keras = per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts), model_semantics(models[0]).adam == 'keras'
+    stack, net = _net(models, data.x_train.device, c.on)
+    opt, lossf = _optimizer(models, c, keras), loss_fn(loss)
+    hists = start_runs(models, opt, c.configs, c.folders, opts.resume)
+    stats = ActivationStats(stack, opts.stats_every, c.nb) if opts.stats_every else None
+    if stats: _resume_stats(stats, hists, c.folders, c.nb)
+    step = _step(net, opt, lossf, stats, c.train, models)
+    if c.on['graphs']: step = GraphedStep(step, opt, (len(models), bs, *data.x_train.shape[1:]))
+    test = lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=opts.precise_bn and (data.x_train, opts.precise_bn))
+    save = lambda: save_runs(models, opt, hists, c.folders, stats, opts.files)
     stack.train()
     try:
-        with float32_precision(on['tf32']): run_epochs(hists, opt, step, stats, **ctx)
+        with float32_precision(c.on['tf32']): run_epochs(hists, c, data, stack.dropouts(), opt, step, stats, test, save, opts.progress)
     finally:
         if stats: stats.remove()
-    for h, r in zip(hists, stats.result() if stats else [None] * S): h.stats = r
+    for h, r in zip(hists, stats.result() if stats else [None] * len(hists)): h.stats = r
     return hists[0] if isinstance(model, nn.Module) else hists
 
