@@ -41,7 +41,8 @@ def parse_seeds(seeds:str) -> list[int]:
         for part in str(seeds).split(','):
             a, _, b = part.strip().partition('-')
             out += range(int(a), int(b) + 1) if b else [int(a)]
-    except ValueError: raise MnistbnError(f"--seeds {seeds!r}: give whole numbers such as 0,1,2 or a range such as 0-4.") from None
+    except ValueError:
+        raise MnistbnError(f"--seeds {seeds!r}: give whole numbers such as 0,1,2 or a range such as 0-4.") from None
     if not out: raise MnistbnError(f"--seeds {seeds!r}: the range is empty.")
     return list(dict.fromkeys(out))
 
@@ -50,7 +51,8 @@ def parse_list(value:str) -> list[str]: return [v.strip() for v in str(value).sp
 def parse_numbers(flag:str, value:str, kind=float) -> list:
     "A comma-separated list of numbers given on the command line, such as 1e-3,3e-3 (for --lrs) or 1,8 (for --epochs)."
     try: out = [kind(v) for v in parse_list(value)]
-    except ValueError: raise MnistbnError(f"{flag} {value!r}: give numbers separated by commas, such as 1e-3,1e-2.") from None
+    except ValueError:
+        raise MnistbnError(f"{flag} {value!r}: give numbers separated by commas, such as 1e-3,1e-2.") from None
     if not out: raise MnistbnError(f"{flag} {value!r}: the list is empty.")
     return out
 
@@ -100,7 +102,8 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
 
 # %% ../nbs/08_cli.ipynb #dded2ef2
 def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size, semantics, device, fast):
-    "`mnistbn_train`'s arguments checked before any data is read: the phases, the semantics, the device, the fast paths."
+    """`mnistbn_train`'s arguments checked before any data is read: the phases, the semantics, the device, the fast
+    paths."""
     if model not in MODELS: raise MnistbnError(f"--model {model!r}: choose one of {', '.join(MODELS)}.")
     loss_fn(loss)
     training_of(training)

@@ -46,7 +46,8 @@ def at_chance(rec:dict) -> bool:
     return rec['acc'] < 0.2 and abs(rec['loss'] - _LN10) < 0.02 * _LN10
 
 def collapsed(h:History) -> bool:
-    "A run that ended (or stopped) at chance on the test set: val_acc below 0.2, and val_acc_batch too where it has one (see above)."
+    """A run that ended (or stopped) at chance on the test set: val_acc below 0.2, and val_acc_batch too where it has
+    one (see above)."""
     return h.status == 'finished' and h.final['val_acc'] < 0.2 and h.final.get('val_acc_batch', 0) < 0.2
 
 # %% ../nbs/06_compare.ipynb #d4bc2ba9

@@ -75,7 +75,8 @@ def read_idx(path:Path, # a checked IDX file
 
 # %% ../nbs/00_data.ipynb #6c1ffd87
 def download_mnist(root:Path) -> None:
-    "Fetch the raw files into `root/MNIST/raw` through a temporary folder; on failure leave nothing and raise `MnistbnError`."
+    """Fetch the raw files into `root/MNIST/raw` through a temporary folder; on failure leave nothing and raise
+    `MnistbnError`."""
     from torchvision.datasets import MNIST
     root, raw = Path(root), raw_folder(root)
     made = not root.exists()
@@ -117,7 +118,8 @@ def resolve_device(device:str|torch.device|None=None) -> torch.device:
     "`device` as a `torch.device` that exists here; None: `default_device()`."
     if device is None: return default_device()
     try: d = torch.device(device)
-    except (RuntimeError, TypeError): raise MnistbnError(f"device {device!r}: unknown; use cpu, cuda, cuda:N or mps.") from None
+    except (RuntimeError, TypeError):
+        raise MnistbnError(f"device {device!r}: unknown; use cpu, cuda, cuda:N or mps.") from None
     ok = {'cpu': lambda: True, 'cuda': lambda: torch.cuda.is_available() and (d.index or 0) < torch.cuda.device_count(),
           'mps': lambda: bool(getattr(torch.backends, 'mps', None)) and torch.backends.mps.is_available()}
     if not ok.get(d.type, lambda: False)():

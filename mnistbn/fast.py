@@ -41,7 +41,8 @@ def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), o
         names = list(default_fast(device))
     if names == ['none']: names = []
     for n in names:
-        if n not in FAST_PATHS: raise MnistbnError(f"fast path {n!r}: choose default, none, or from {', '.join(FAST_PATHS)}.")
+        if n not in FAST_PATHS:
+            raise MnistbnError(f"fast path {n!r}: choose default, none, or from {', '.join(FAST_PATHS)}.")
     if device is not None: check_cuda_only(names, device)
     return {n: n in names for n in FAST_PATHS}
 
@@ -59,7 +60,8 @@ def resolve_fast(device, # where training runs
 
 # %% ../nbs/02_fast.ipynb #77ae5288
 def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bool=False) -> torch.optim.Optimizer:
-    "The original's Adam (PyTorch's, or with `keras` Keras' own); with `graphs`, its rate in a device tensor, which a CUDA graph reads."
+    """The original's Adam (PyTorch's, or with `keras` Keras' own); with `graphs`, its rate in a device tensor, which a
+    CUDA graph reads."""
     rate = torch.tensor(lr, device=device) if graphs else lr
     return (KerasAdam if keras else torch.optim.Adam)(params, lr=rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
 
@@ -72,7 +74,8 @@ def set_lr(opt:torch.optim.Optimizer, lr:float|list) -> None:
 
 # %% ../nbs/02_fast.ipynb #9ee2b500
 class KerasAdam(torch.optim.Adam):
-    "Keras 1.2.2's Adam: epsilon added to the uncorrected sqrt(v_t), which is PyTorch's Adam with epsilon / sqrt(1 - beta2^t)."
+    """Keras 1.2.2's Adam: epsilon added to the uncorrected sqrt(v_t), which is PyTorch's Adam with epsilon / sqrt(1 -
+    beta2^t)."""
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, fused=None, capturable=False):
         super().__init__(params, lr=lr, betas=betas, eps=eps, fused=fused, capturable=capturable)
         self.keras_eps = eps
@@ -104,7 +107,8 @@ class KerasAdam(torch.optim.Adam):
 # %% ../nbs/02_fast.ipynb #97e1642a
 @contextmanager
 def float32_precision(tf32:bool):
-    "CUDA matrix products and convolutions in TF32 (`tf32=True`) or in full float32; the previous settings come back after."
+    """CUDA matrix products and convolutions in TF32 (`tf32=True`) or in full float32; the previous settings come back
+    after."""
     flags = [torch.backends.cuda.matmul, torch.backends.cudnn]
     old = [f.allow_tf32 for f in flags]
     for f in flags: f.allow_tf32 = tf32
@@ -114,7 +118,8 @@ def float32_precision(tf32:bool):
 
 # %% ../nbs/02_fast.ipynb #b465bbed
 class Autocast(nn.Module):
-    "`model` with its forward pass under bfloat16 autocast on the input's device: outputs in bfloat16, weights in float32."
+    """`model` with its forward pass under bfloat16 autocast on the input's device: outputs in bfloat16, weights in
+    float32."""
     def __init__(self, model:nn.Module):
         super().__init__()
         self.model = model
@@ -125,7 +130,8 @@ class Autocast(nn.Module):
 
 # %% ../nbs/02_fast.ipynb #8947fc1f
 class GraphedStep:
-    "A training step `step(*batch)` on CUDA, replayed from one CUDA graph; warm-up calls and other batch shapes run eagerly."
+    """A training step `step(*batch)` on CUDA, replayed from one CUDA graph; warm-up calls and other batch shapes run
+    eagerly."""
     def __init__(self, step, # does one update with `opt` and returns a tensor of metrics
                  opt:torch.optim.Optimizer,
                  full_shape, # the shape of a full batch's first tensor: those get the graph

@@ -32,7 +32,8 @@ def wilson(k:int, # successes (here: runs that collapsed)
 def fisher(k1:int, n1:int, # k1 of n1 in the first group
            k2:int, n2:int, # k2 of n2 in the second
           ) -> float:
-    "The two-sided p-value of Fisher's exact test for k1 of n1 against k2 of n2 (tables at most as likely as the one seen)."
+    """The two-sided p-value of Fisher's exact test for k1 of n1 against k2 of n2 (tables at most as likely as the one
+    seen)."""
     K, N = k1 + k2, n1 + n2
     pr = lambda k: math.comb(n1, k) * math.comb(n2, K - k) / math.comb(N, K)
     return min(1., sum(pr(k) for k in range(max(0, K - n2), min(K, n1) + 1) if pr(k) <= pr(k1) * (1 + 1e-9)))
@@ -42,7 +43,8 @@ def load_stats(folder:str|Path) -> dict:
     "The `stats.json` that `fit(..., stats_every=k, folder=folder)` wrote."
     f = Path(folder)/'stats.json'
     try: return json.loads(f.read_text())
-    except (OSError, ValueError) as e: raise MnistbnError(f"{f}: no readable activation statistics ({e}). Train with stats_every.") from None
+    except (OSError, ValueError) as e:
+        raise MnistbnError(f"{f}: no readable activation statistics ({e}). Train with stats_every.") from None
 
 def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.stats`
                layers=('relu1', 'relu2', 'relu3'), # which outputs, one column each
@@ -69,7 +71,8 @@ def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.s
 
 def plot_hist(runs:dict, # {label: stats}
               layers=('relu1', 'relu2', 'relu3'), path:Path|None=None, title:str=''):
-    "The 'colorful dimension': per run and layer, the histogram of the output (vertical) along the updates, log colour scale."
+    """The 'colorful dimension': per run and layer, the histogram of the output (vertical) along the updates, log colour
+    scale."""
     import numpy as np
     plt = pyplot(path)
     fig, axes = plt.subplots(len(runs), len(layers), figsize=(3.7 * len(layers), 2.3 * len(runs)), squeeze=False, sharey=True)
@@ -106,12 +109,16 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
     for m in models:
         if m not in MODELS: raise MnistbnError(f"model {m!r}: choose from {', '.join(MODELS)}.")
     for r in lrs:
-        if not (r > 0 and math.isfinite(r)): raise MnistbnError(f"learning rate {r:g}: every rate must be a positive number.")
+        if not (r > 0 and math.isfinite(r)):
+            raise MnistbnError(f"learning rate {r:g}: every rate must be a positive number.")
     for l in losses: loss_fn(l)   # refuses an unknown loss
     for n in phase_epochs:
-        if int(n) != n or n < 1: raise MnistbnError(f"phase_epochs {tuple(phase_epochs)}: each phase needs a whole number of epochs, at least 1.")
-    if updates is not None and (int(updates) != updates or updates < 1): raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
-    if lr_switch not in LR_SWITCHES: raise MnistbnError(f"lr_switch {lr_switch!r}: choose from {', '.join(LR_SWITCHES)}.")
+        if int(n) != n or n < 1:
+            raise MnistbnError(f"phase_epochs {tuple(phase_epochs)}: each phase needs a whole number of epochs, at least 1.")
+    if updates is not None and (int(updates) != updates or updates < 1):
+        raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
+    if lr_switch not in LR_SWITCHES:
+        raise MnistbnError(f"lr_switch {lr_switch!r}: choose from {', '.join(LR_SWITCHES)}.")
     sem, pe = backend_semantics(semantics).name, tuple(int(n) for n in phase_epochs)
     return [RunSpec(m, r, lr_switch, s, quick, sem, pe, l, updates) for m in models for l in losses for r in lrs for s in seeds]
 
@@ -240,13 +247,16 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
                       boot:int=2000, # bootstrap resamples of each group's runs
                       seed:int=0, # seeds the resampling
                      ) -> dict:
-    "Per group, the mean over the original's rows and metrics of |original - group mean| / pooled seed-to-seed sd of the final epoch, collapsed runs left out; with 95% bootstrap intervals."
+    """Per group, the mean over the original's rows and metrics of |original - group mean| / pooled seed-to-seed sd of
+    the final epoch, collapsed runs left out; with 95% bootstrap intervals."""
     rows = [((m, lr), orig) for m, lr, _, orig in ORIGINAL_TABLE]
     kept = {g: {r: [h.final for h in runs.get(r, []) if not collapsed(h)] for r, _ in rows} for g, runs in groups.items()}
     for g, rs in kept.items():
         for r, v in rs.items():
-            if len(v) < 2: raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at least 2.")
-    if ref is not None and ref not in groups: raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
+            if len(v) < 2:
+                raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at least 2.")
+    if ref is not None and ref not in groups:
+        raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
     mean = lambda v, k: statistics.fmean(f[k] for f in v)
     def pooled_sd(r, k):
         ss = sum((f[k] - m) ** 2 for rs in kept.values() for m in [mean(rs[r], k)] for f in rs[r])

@@ -58,7 +58,8 @@ class KerasBatchNorm1d(_KerasBatchNorm, nn.BatchNorm1d): "Keras' `BatchNormaliza
 # %% ../nbs/01_models.ipynb #3c5df8b2
 @dataclass(frozen=True)
 class Semantics:
-    "How the backend computes four details: max-pool gradients at ties, ReLU's gradient at 0, Adam's epsilon, BatchNorm's running variance."
+    """How the backend computes four details: max-pool gradients at ties, ReLU's gradient at 0, Adam's epsilon,
+    BatchNorm's running variance."""
     pool:str='one' # gradient of a tied 2x2 maximum: 'one' input (PyTorch, cuDNN) or 'all' of them (Theano on a CPU)
     relu0:float=0. # ReLU's gradient at exactly 0: 0 (PyTorch) or 0.5 (Theano)
     adam:str='pytorch' # 'pytorch', or 'keras': epsilon added to the uncorrected sqrt(v_t), as Keras 1.2.2 does
@@ -134,7 +135,8 @@ class AllTiesMaxPool2d(nn.MaxPool2d):
 # %% ../nbs/01_models.ipynb #6d5e7177
 @dataclass(frozen=True)
 class Arch:
-    "A variant of the original's CNN, declared: its normalisation and where it sits, its activation, its initialisation."
+    """A variant of the original's CNN, declared: its normalisation and where it sits, its activation, its
+    initialisation."""
     norm:str|None=None # None, or 'bn': Keras' BatchNorm after each hidden layer's activation
     norm_first:bool=False # the normalisation before the activation instead (as Ioffe & Szegedy put it)
     act:str='relu' # 'relu', or 'leaky': leaky ReLU with slope 0.1
@@ -153,7 +155,8 @@ def arch(spec:str|Arch) -> Arch:
     a = MODELS.get(spec) if isinstance(spec, str) else spec
     if not isinstance(a, Arch): raise MnistbnError(f"model {spec!r}: choose one of {', '.join(MODELS)}.")
     for k, choices in _ARCH_CHOICES.items():
-        if getattr(a, k) not in choices: raise MnistbnError(f"model {spec!r}: {k}={getattr(a, k)!r}; choose from {choices}.")
+        if getattr(a, k) not in choices:
+            raise MnistbnError(f"model {spec!r}: {k}={getattr(a, k)!r}; choose from {choices}.")
     return a
 
 
@@ -161,7 +164,8 @@ def arch(spec:str|Arch) -> Arch:
 _semantics = semantics   # `build` takes a parameter of that name
 
 def init_(model:nn.Module, kind:str='glorot') -> nn.Module:
-    "Keras 1.2.2's initialisation, in place: glorot-uniform (or he-uniform) weights and zero biases for Conv and Dense layers."
+    """Keras 1.2.2's initialisation, in place: glorot-uniform (or he-uniform) weights and zero biases for Conv and Dense
+    layers."""
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             if kind == 'he': nn.init.kaiming_uniform_(m.weight, nonlinearity='relu')
@@ -177,7 +181,8 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
          ) -> nn.Sequential:
     "The original's CNN as `spec` varies it: two conv+pool blocks, Dense 512, Dropout 0.5, Dense 10 (logits)."
     a, sem = arch(spec), _semantics(semantics)
-    if a.act != 'relu' and sem.relu0: raise MnistbnError(f"model {a.name}: Theano's ReLU gradient (relu0) needs act='relu'.")
+    if a.act != 'relu' and sem.relu0:
+        raise MnistbnError(f"model {a.name}: Theano's ReLU gradient (relu0) needs act='relu'.")
     act = (TheanoReLU if sem.relu0 else nn.ReLU) if a.act == 'relu' else (lambda: nn.LeakyReLU(0.1))
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
     norm = {1: KerasBatchNorm1d, 2: lambda c: KerasBatchNorm2d(c, sem.bn_var == 'cudnn')}   # cuDNN's path: 4-d inputs only
@@ -249,11 +254,13 @@ def stacked_layer(layers:list, # the copies' layers at one place in the network,
 
 # %% ../nbs/01_models.ipynb #66b633b7
 class Stack(nn.Module):
-    "S models of one architecture as one wider network: input (S, N, 1, 28, 28), output (S, N, 10); each copy keeps its parameters."
+    """S models of one architecture as one wider network: input (S, N, 1, 28, 28), output (S, N, 10); each copy keeps
+    its parameters."""
     def __init__(self, models:list[nn.Sequential]):
         super().__init__()
         kinds = {tuple(map(repr, m)) for m in models}
-        if len(kinds) != 1: raise MnistbnError(f"Stack: {len(models)} models of {len(kinds)} architectures; stack copies of one.")
+        if len(kinds) != 1:
+            raise MnistbnError(f"Stack: {len(models)} models of {len(kinds)} architectures; stack copies of one.")
         self.copies, self.observe = nn.ModuleList(models), None   # observe(i, h): after layer i, h per copy (S, N, ...)
 
     @property

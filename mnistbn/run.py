@@ -109,7 +109,8 @@ def finished(folder:Path) -> History|None:
 
 # %% ../nbs/05_run.ipynb #223b1b4a
 def claim(folder:Path) -> int|None:
-    "This process's lock on a run folder (an open file descriptor; `os.close` releases it), or None while another holds it."
+    """This process's lock on a run folder (an open file descriptor; `os.close` releases it), or None while another
+    holds it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder/'.lock', os.O_RDWR | os.O_CREAT, 0o644)
@@ -164,7 +165,8 @@ def train_group(group:list[RunSpec], # runs of one kind, trained in this process
                 out:Path, opts:RunOptions,
                 poll:float=2.0, # seconds between tries at a run another process holds
                ) -> list[tuple[RunSpec, dict]]:
-    "Each run's History (as plain data) once it has one in `out`: trained here while this process holds its folder, or by another."
+    """Each run's History (as plain data) once it has one in `out`: trained here while this process holds its folder, or
+    by another."""
     out, result, pending = Path(out), {}, list(group)
     while pending:
         held = {}
@@ -189,7 +191,8 @@ def _duration(s:float) -> str:
     return f"{s:.0f} s" if s < 90 else f"{s / 60:.0f} min" if s < 5400 else f"{s / 3600:.1f} h"
 
 class Job:
-    "The driver's view of a job: each run's epochs in its folder; prints the new ones with the runs done, started and left and the time left."
+    """The driver's view of a job: each run's epochs in its folder; prints the new ones with the runs done, started and
+    left and the time left."""
     def __init__(self, specs:list[RunSpec], out:Path, show:bool=True):
         self.specs, self.out, self.show, self.start = list(specs), Path(out), show, time.perf_counter()
         self.hists = {s: self._read(s) for s in self.specs}
@@ -211,7 +214,8 @@ class Job:
         return f"{ended}/{len(self.specs)} runs done, {started} started, {len(self.specs) - ended - started} waiting{left}"
 
     def poll(self, lines:bool=True) -> None:
-        "Read the runs that are not done; print their new epochs (with `lines`), else one line of the job's state when it moved."
+        """Read the runs that are not done; print their new epochs (with `lines`), else one line of the job's state when
+        it moved."""
         moved = []
         for s, old in self.hists.items():
             if old is not None and old.status != 'running': continue
@@ -233,7 +237,8 @@ def plan_job(opts:RunOptions, # the user's options
     "The options with every choice made and checked: the executor's workers, torch threads per worker, runs per stack."
     for name, what in [('workers', 'worker processes'), ('threads', 'torch threads per worker'), ('stack', 'runs a stack')]:
         check_count(name, getattr(opts, name), what)
-    if opts.executor not in EXECUTORS: raise MnistbnError(f"executor {opts.executor!r}: choose one of {', '.join(EXECUTORS)}.")
+    if opts.executor not in EXECUTORS:
+        raise MnistbnError(f"executor {opts.executor!r}: choose one of {', '.join(EXECUTORS)}.")
     if opts.files not in KEEP: raise MnistbnError(f"files {opts.files!r}: choose one of {', '.join(KEEP)}.")
     workers = opts.workers or (cores if device.type == 'cpu' else 1)
     workers = max(1, min(workers, groups or workers))   # no more processes than there is work for
@@ -277,7 +282,8 @@ def _serial(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
 
 # %% ../nbs/05_run.ipynb #9d5b332b
 def _on_pool(groups:list, out:Path, opts:RunOptions, job:Job, retries:int=3) -> dict:
-    "Every group on a pool of worker processes; a pool that loses a worker is replaced and the unfinished groups resubmitted."
+    """Every group on a pool of worker processes; a pool that loses a worker is replaced and the unfinished groups
+    resubmitted."""
     from mnistbn import run as lib   # the functions as workers import them (a notebook's own copies they cannot)
     results, left = {}, list(groups)
     for attempt in range(retries + 1):
@@ -335,7 +341,8 @@ def _ray_task(group:list, out:Path, opts:RunOptions) -> list:
     return train_group(group, out, opts)
 
 def _on_ray(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
-    "Every group as a Ray task (retried by Ray if its worker dies); the Histories come back as data and are saved here too."
+    """Every group as a Ray task (retried by Ray if its worker dies); the Histories come back as data and are saved here
+    too."""
     from mnistbn import run as lib
     ray = _ray(opts.address, opts.workers * opts.threads)
     task = ray.remote(num_cpus=opts.threads, max_retries=3)(lib._ray_task)

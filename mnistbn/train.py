@@ -74,7 +74,8 @@ def n_copies(net:nn.Module) -> int: return next(m.S for m in net.modules() if is
 
 @contextmanager
 def batch_statistics(model:nn.Module):
-    "Evaluation mode, except that BatchNorm normalises each batch by its own statistics; its running statistics stay as they were."
+    """Evaluation mode, except that BatchNorm normalises each batch by its own statistics; its running statistics stay
+    as they were."""
     norms, was_training = _norms(model), model.training
     saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
     model.eval()
@@ -89,7 +90,8 @@ def batch_statistics(model:nn.Module):
 
 @torch.no_grad()
 def _sums(net, x, y, lossf, bs) -> torch.Tensor:
-    "(S, 2): each copy's mean loss and accuracy over all of `x`, in the net's current mode; each batch goes to every copy."
+    """(S, 2): each copy's mean loss and accuracy over all of `x`, in the net's current mode; each batch goes to every
+    copy."""
     S, tot = n_copies(net), 0
     for xb, yb in batches(x, y, bs, seed=None):
         out = net(xb.expand(S, *xb.shape))
@@ -105,7 +107,8 @@ def precise_bn(model:nn.Module, # a model or a `Stack` with BatchNorm (one witho
                n:int=200, # batches whose statistics are averaged (fvcore's default)
                bs:int=64, # their size
               ):
-    "Evaluation mode with each BatchNorm's running statistics replaced by the plain average of its batch statistics over the first `n` training batches (fvcore's `update_bn_stats`); restored after."
+    """Evaluation mode with each BatchNorm's running statistics replaced by the plain average of its batch statistics
+    over the first `n` training batches (fvcore's `update_bn_stats`); restored after."""
     norms, was_training, net = _norms(model), model.training, as_stack(model)
     saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
     for m in norms: m.sums = [0., 0., 0]   # each BatchNorm adds its batch statistics there (see Models)
@@ -134,7 +137,8 @@ def evaluate(model:nn.Module, # a model, or a `Stack` of several
              x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
              precise:tuple|None=None, # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_bn`
             ) -> torch.Tensor:
-    "Per copy `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch statistics (and `precise`'s two)."
+    """Per copy `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch
+    statistics (and `precise`'s two)."""
     net, was_training = as_stack(model), model.training
     net.eval()
     res = _sums(net, x, y, lossf, bs)
@@ -147,7 +151,8 @@ def evaluate(model:nn.Module, # a model, or a `Stack` of several
 
 # %% ../nbs/03_train.ipynb #36a17855
 def atomic_write(path:Path, write) -> None:
-    "Call `write(tmp)` on a temporary file beside `path`, then rename it over `path`: never a half-written file, and a full disk said in one line."
+    """Call `write(tmp)` on a temporary file beside `path`, then rename it over `path`: never a half-written file, and a
+    full disk said in one line."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -166,7 +171,8 @@ EXTRA = ['val_acc_batch', 'val_loss_precise', 'val_acc_precise']   # models with
 
 @dataclass
 class History:
-    "Per-epoch records of one run, its settings (`config`), its `status`, and the activation statistics `fit` recorded (`stats`)."
+    """Per-epoch records of one run, its settings (`config`), its `status`, and the activation statistics `fit` recorded
+    (`stats`)."""
     config: dict
     records: list = field(default_factory=list)
     status: str = 'running'
@@ -179,7 +185,8 @@ class History:
     def data(self) -> dict: return dict(config=self.config, records=self.records, status=self.status)
 
     def add(self, record:dict, last:bool) -> None:
-        "Append an epoch's record; the status becomes 'diverged' at a metric that is not finite, else 'finished' after the `last` epoch."
+        """Append an epoch's record; the status becomes 'diverged' at a metric that is not finite, else 'finished' after
+        the `last` epoch."""
         self.records.append(record)
         if not all(math.isfinite(record[k]) for k in METRICS): self.status = 'diverged'
         elif last: self.status = 'finished'
@@ -194,7 +201,8 @@ def save(self:History, path) -> None:
 @patch(cls_method=True)
 def load(cls:History, path) -> History:
     try: return cls(**json.loads(Path(path).read_text()))
-    except (OSError, ValueError, TypeError) as e: raise MnistbnError(f"{path}: not a readable mnistbn history ({e}).") from None
+    except (OSError, ValueError, TypeError) as e:
+        raise MnistbnError(f"{path}: not a readable mnistbn history ({e}).") from None
 
 @patch
 def to_csv(self:History, path) -> None:
@@ -221,11 +229,14 @@ def schedule(phases, # ((epochs, lr), ...): the original's is ((1, 1e-3), (8, 1e
              lr_switch:str='applied', # "applied": each phase trains at its rate; "ignored": the first rate throughout (what Keras 1.2.2 ran)
             ) -> list[tuple[int, float]]:
     "The `(phase, lr actually used)` of every epoch."
-    if lr_switch not in LR_SWITCHES: raise MnistbnError(f"lr_switch={lr_switch!r}: choose one of {', '.join(LR_SWITCHES)}.")
+    if lr_switch not in LR_SWITCHES:
+        raise MnistbnError(f"lr_switch={lr_switch!r}: choose one of {', '.join(LR_SWITCHES)}.")
     if not phases: raise MnistbnError("phases is empty: give at least one (epochs, lr) pair.")
     for n, lr in phases:
-        if int(n) != n or n < 1: raise MnistbnError(f"phases: {n} epochs; each phase needs a whole number of epochs, at least 1.")
-        if not (lr > 0 and math.isfinite(lr)): raise MnistbnError(f"phases: learning rate {lr}; it must be a positive number.")
+        if int(n) != n or n < 1:
+            raise MnistbnError(f"phases: {n} epochs; each phase needs a whole number of epochs, at least 1.")
+        if not (lr > 0 and math.isfinite(lr)):
+            raise MnistbnError(f"phases: learning rate {lr}; it must be a positive number.")
     first = phases[0][1]
     return [(i + 1, lr if lr_switch == 'applied' else first) for i, (n, lr) in enumerate(phases) for _ in range(int(n))]
 
@@ -248,7 +259,8 @@ def training_of(spec:str|Training) -> Training:
     if not isinstance(t, Training) or t.optimizer != 'adam':
         raise MnistbnError(f"training {spec!r}: choose one of {', '.join(TRAININGS)}.")
     check_count('warmup', t.warmup or None, 'updates')
-    if t.clip is not None and not t.clip > 0: raise MnistbnError(f"training {spec!r}: clip={t.clip}; give a positive norm.")
+    if t.clip is not None and not t.clip > 0:
+        raise MnistbnError(f"training {spec!r}: clip={t.clip}; give a positive norm.")
     return t
 
 def warmup_factor(t:Training, update:int) -> float:
@@ -258,7 +270,8 @@ def warmup_factor(t:Training, update:int) -> float:
 
 # %% ../nbs/03_train.ipynb #cf3ba76a
 def model_name(model:nn.Module) -> str:
-    "The name of the model's architecture (`MODELS`); for a model built elsewhere 'bn' with BatchNorm layers, else 'conv'."
+    """The name of the model's architecture (`MODELS`); for a model built elsewhere 'bn' with BatchNorm layers, else
+    'conv'."""
     a = getattr(model, 'arch', None)
     return a.name if a is not None else 'bn' if _norms(model) else 'conv'
 
@@ -267,7 +280,8 @@ def model_semantics(model:nn.Module) -> Semantics:
     return getattr(model, 'semantics', SEMANTICS['pytorch'])
 
 def run_config(model, data, phases, bs, seed, lr_switch, loss, fast, updates=None, training='adam') -> dict:
-    "The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics`, `updates` and `training` only where set."
+    """The settings a History records (and a checkpoint must match, `device` and `fast` aside); `semantics`, `updates`
+    and `training` only where set."""
     check_count('bs', bs, 'samples a batch')
     sem, train = model_semantics(model).name, training_of(training).name
     return dict(model=model_name(model), phases=[[int(n), float(lr)] for n, lr in phases], bs=int(bs), seed=int(seed),
@@ -294,7 +308,8 @@ def epoch_batches(data:MNISTData, seeds:list[int], # one per copy
                   updates:int, # batches to yield
                   dropouts:list, # `Stack.dropouts()`: (p, width) of each Dropout layer
                  ):
-    "One epoch's batches for S copies, `(xb, yb, *masks)`: each copy its own order and its own dropout masks, drawn as CPU `F.dropout` draws them."
+    """One epoch's batches for S copies, `(xb, yb, *masks)`: each copy its own order and its own dropout masks, drawn as
+    CPU `F.dropout` draws them."""
     n, dev = len(data.x_train), data.x_train.device
     order = torch.stack([epoch_order(n, s, epoch, dev) for s in seeds])   # (S, n)
     gens = [torch.Generator(device=dev).manual_seed(derive_seed(s, epoch, 'dropout')) for s in seeds]
@@ -307,7 +322,8 @@ def epoch_batches(data:MNISTData, seeds:list[int], # one per copy
 
 # %% ../nbs/03_train.ipynb #c356f72d
 def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt, step, stats, evaluate, save, progress:bool):
-    "The loop: for each epoch left, the copies' rates, one pass over their batches, the test set, a record each, and a save."
+    """The loop: for each epoch left, the copies' rates, one pass over their batches, the test set, a record each, and a
+    save."""
     for epoch in range(len(hists[0].records), len(c.plans[0])):
         if all(h.status != 'running' for h in hists): break
         lrs, left = [p[epoch][1] for p in c.plans], c.nb if not c.updates else min(c.nb, c.updates - epoch * c.nb)
@@ -334,7 +350,8 @@ LAYER_FIELDS = ('mean', 'std', 'dead')
 BATCH_FIELDS = ('loss', 'acc', 'silent', 'top')
 
 def stat_layers(model:nn.Sequential) -> dict:
-    "The layers whose outputs `ActivationStats` records, name -> index: relu1, relu2, ..., bn1, bn2, ... in the model's order."
+    """The layers whose outputs `ActivationStats` records, name -> index: relu1, relu2, ..., bn1, bn2, ... in the
+    model's order."""
     out, count = {}, {}
     for i, m in enumerate(model):
         kind = 'relu' if isinstance(m, (nn.ReLU, nn.LeakyReLU)) else 'bn' if isinstance(m, nn.modules.batchnorm._BatchNorm) else None
@@ -350,7 +367,8 @@ def _empty_record(every:int, layers) -> dict:
 
 # %% ../nbs/03_train.ipynb #331d623d
 class ActivationStats:
-    "Every `every` updates, for each copy of a `Stack`: each ReLU and BatchNorm output's statistics and the batch's, into device buffers read once per epoch."
+    """Every `every` updates, for each copy of a `Stack`: each ReLU and BatchNorm output's statistics and the batch's,
+    into device buffers read once per epoch."""
     def __init__(self, stack:Stack, every:int, per_epoch:int):
         check_count('stats_every', every, 'updates')
         self.stack, self.every, self.count, self.armed = stack, int(every), 0, False
@@ -386,7 +404,8 @@ class ActivationStats:
 # %% ../nbs/03_train.ipynb #762e89bb
 @patch
 def step(self:ActivationStats, yb:torch.Tensor) -> None:
-    "Before each update, with its labels (S, N): arm the observer if this update is one to record (0, every, 2 every, ...)."
+    """Before each update, with its labels (S, N): arm the observer if this update is one to record (0, every, 2 every,
+    ...)."""
     if self.count % self.every == 0:
         self.updates.append(self.count)
         self.armed, self.labels = True, yb
@@ -411,7 +430,8 @@ def remove(self:ActivationStats) -> None: self.stack.observe = None
 
 @patch
 def result(self:ActivationStats) -> list[dict]:
-    "Per copy, everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."
+    """Per copy, everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...],
+    'hist': [[...]]}}} (`dead` for ReLUs only)."""
     return self.records
 
 
@@ -420,7 +440,8 @@ def layer_stats(model:nn.Module, # a model
                 x:torch.Tensor, # one batch of images
                 y:torch.Tensor|None=None, # its labels (None: the batch statistics are left out)
                ) -> dict:
-    "For one batch, in evaluation mode: each ReLU and BatchNorm output's mean, std, dead fraction and histogram, by layer name."
+    """For one batch, in evaluation mode: each ReLU and BatchNorm output's mean, std, dead fraction and histogram, by
+    layer name."""
     stack, was_training = Stack([model]), model.training
     rec = ActivationStats(stack, 1, 1)
     stack.eval()
@@ -446,7 +467,8 @@ def _opt_part(state:dict, s:int) -> dict:
                 param_groups=[{**group, 'params': list(range(len(ids)))}])
 
 def save_runs(models:list, opt, hists:list[History], folders:list, stats, files:str) -> None:
-    "After an epoch, into each copy's folder: history.json, stats.json, and its checkpoint while it runs (or as `files` says)."
+    """After an epoch, into each copy's folder: history.json, stats.json, and its checkpoint while it runs (or as
+    `files` says)."""
     state = opt.state_dict()
     for s, (m, h, f) in enumerate(zip(models, hists, folders)):
         if f is None: continue
@@ -462,9 +484,11 @@ def save_runs(models:list, opt, hists:list[History], folders:list, stats, files:
 
 # %% ../nbs/03_train.ipynb #1f0db83e
 def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
-    "The History and optimizer state of a checkpoint, its weights loaded into `model`; one written for another run is refused."
+    """The History and optimizer state of a checkpoint, its weights loaded into `model`; one written for another run is
+    refused."""
     try: ck = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
-    except Exception as e: raise MnistbnError(f"{path}: unreadable checkpoint ({e}). Delete it to start over.") from None
+    except Exception as e:
+        raise MnistbnError(f"{path}: unreadable checkpoint ({e}). Delete it to start over.") from None
     old = ck['history']['config']
     get = lambda c, k: c.get(k, dict(semantics='pytorch', training='adam').get(k))   # the defaults go unrecorded
     diff = [k for k in sorted(set(old) | set(config)) if k not in ('device', 'fast') and get(old, k) != get(config, k)]
@@ -475,7 +499,8 @@ def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
     return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}}), ck['optimizer']
 
 def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) -> list[History]:
-    "Each copy's History: new, or with `resume` restored with its weights and optimizer state from its folder's checkpoint."
+    """Each copy's History: new, or with `resume` restored with its weights and optimizer state from its folder's
+    checkpoint."""
     hists, state = [], opt.state_dict()   # this run's optimizer settings (fused, capturable, a tensor lr) win over saved ones
     for s, (m, c, f) in enumerate(zip(models, configs, folders)):
         if f is not None: Path(f).mkdir(parents=True, exist_ok=True)
@@ -483,7 +508,8 @@ def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) 
         if path is None or not path.exists():
             hists.append(History(c))
             continue
-        if not resume: raise MnistbnError(f"{path} exists: pass resume=True (--resume) to continue that run, or use another folder.")
+        if not resume:
+            raise MnistbnError(f"{path} exists: pass resume=True (--resume) to continue that run, or use another folder.")
         h, part = _checkpoint(path, m, c)
         ids = state['param_groups'][s]['params']
         state['state'].update({ids[int(i)]: v for i, v in part['state'].items()})
@@ -552,8 +578,10 @@ def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates,
     check_count('bs', bs, 'samples a batch')
     loss_fn(loss)
     nb, plans = n_batches(len(data.x_train), bs), [schedule(p, sw) for p, sw in zip(phases, switches)]
-    if len({len(p) for p in plans}) > 1: raise MnistbnError("phases: models trained side by side train the same number of epochs.")
-    if opts.precise_bn and not _norms(models[0]): raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
+    if len({len(p) for p in plans}) > 1:
+        raise MnistbnError("phases: models trained side by side train the same number of epochs.")
+    if opts.precise_bn and not _norms(models[0]):
+        raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
     on = opts.paths(data.x_train.device, model_semantics(models[0]).adam == 'keras')
     configs = [run_config(m, data, p, bs, s, sw, loss, [k for k, v in on.items() if v], updates, train)
                for m, p, s, sw in zip(models, phases, seeds, switches)]
@@ -569,7 +597,8 @@ def _optimizer(models:list, c:Copies, keras:bool) -> torch.optim.Optimizer:
     return adam(groups, lrs[0], dev, c.on['fused'], c.on['graphs'], keras)
 
 def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
-    "The copies as a `Stack` on `device`, and what trains it: the stack, compiled and under bfloat16 autocast where asked."
+    """The copies as a `Stack` on `device`, and what trains it: the stack, compiled and under bfloat16 autocast where
+    asked."""
     stack = Stack(models).to(device)
     if on['channels_last']: stack.to(memory_format=torch.channels_last)
     net = torch.compile(stack) if on['compile'] else stack   # the masks come in as inputs: compiled dropout is eager's
@@ -606,7 +635,8 @@ def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`),
         folder:str|Path|list|None=None, # a folder (or one per model) for history.json and, while it runs, checkpoint.pt
         **kwargs, # `FitOptions`: fast paths, progress, statistics, precise BN, resuming, what is kept
        ) -> History|list[History]:
-    "Train `model` on `data` through `phases` (a list of models side by side, each its own seed and schedule); its History (one per model)."
+    """Train `model` on `data` through `phases` (a list of models side by side, each its own seed and schedule); its
+    History (one per model)."""
     opts, models = FitOptions(**kwargs), [model] if isinstance(model, nn.Module) else list(model)
     c, keras = per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts), model_semantics(models[0]).adam == 'keras'
     stack, net = _net(models, data.x_train.device, c.on)
