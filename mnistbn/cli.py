@@ -67,16 +67,22 @@ def parse_count(flag:str, value) -> int|None:
 # %% ../nbs/08_cli.ipynb #d7a70103
 def run_flags(device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
               data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
-              fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
-              workers:str=None, # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
+              # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
+              fast:str='default',
+              # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
+              workers:str=None,
               threads:str=None, # torch threads per worker (default: the cores divided among the workers)
-              stack:str=None, # at most this many runs of one model trained side by side as one network (default: 1 on a CPU, 64 on a GPU)
-              executor:str='local', # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
+              # at most this many runs of one model trained side by side as one network (default: 1 on a CPU, 64 on a
+              # GPU)
+              stack:str=None,
+              # local (this machine) or ray (a Ray cluster at --address, else a local Ray instance)
+              executor:str='local',
               address:str=None, # the Ray cluster's address, as ray start printed it (default: $RAY_ADDRESS)
               force:store_true=False, # rerun runs that already finished in the output folder
               no_progress:store_true=False, # no progress bars or per-epoch lines
               keep_weights:store_true=False, # a finished run's folder keeps its final weights (weights.pt, 6.5 MB)
-              keep_checkpoints:store_true=False, # a finished run's folder keeps its checkpoint (weights and Adam's state, 19.6 MB)
+              # a finished run's folder keeps its checkpoint (weights and Adam's state, 19.6 MB)
+              keep_checkpoints:store_true=False,
              ) -> RunOptions:
     "The command line's flags for how runs train, as the one `RunOptions` the job gets."
     files = 'checkpoint' if keep_checkpoints else 'weights' if keep_weights else 'history'
@@ -89,9 +95,13 @@ def run_flags(device:str=None, # cpu, cuda, cuda:N or mps (default: the best ava
 @delegates(run_flags)
 def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv, curves.png and runs/<run>/
                     seeds:str='0', # seeds, as 0,1,2 or 0-4
-                    lr_switch:str='ignored,applied', # learning-rate semantics to run: ignored (the original's table), applied, or both
-                    quick:store_true=False, # 2,000 training / 1,000 test images and 1 + 1 epochs: about a minute on a CPU
-                    semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
+                    # learning-rate semantics to run: ignored (the original's table), applied, or both
+                    lr_switch:str='ignored,applied',
+                    # 2,000 training / 1,000 test images and 1 + 1 epochs: about a minute on a CPU
+                    quick:store_true=False,
+                    # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's),
+                    # keras-theano-cpu, or items: pool=all
+                    semantics:str='pytorch',
                     **kwargs):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
     with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoints are in {out}/runs; run the same command again to continue."):
@@ -126,9 +136,11 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model), bn (with
                   lr2:float=None, # learning rate of phase 2 (default: lr / 10)
                   epochs1:int=1, # epochs of phase 1
                   epochs2:int=8, # epochs of phase 2
-                  lr_switch:str='applied', # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original's Keras did
+                  # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original's Keras did
+                  lr_switch:str='applied',
                   loss:str='keras', # keras (clipped, as the original's) or plain (PyTorch's cross-entropy)
-                  training:str='adam', # the optimiser and what is done to its updates: adam (the original's), warmup100, clip1
+                  # the optimiser and what is done to its updates: adam (the original's), warmup100, clip1
+                  training:str='adam',
                   seed:int=0, # initial weights, batch order and dropout
                   batch_size:int=64, # batch size
                   device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
@@ -136,10 +148,16 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model), bn (with
                   out:str='runs/train', # output folder: history.json, history.csv, and the checkpoint while it trains
                   resume:store_true=False, # continue the run whose checkpoint is in the output folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  fast:str='default', # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
+                  # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32,
+                  # bf16
+                  fast:str='default',
                   no_progress:store_true=False, # no progress bar or per-epoch lines
-                  semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items: pool=all
-                  keep:str='weights', # what the folder keeps when the run ends, besides the History: weights (weights.pt), checkpoint, or history
+                  # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's),
+                  # keras-theano-cpu, or items: pool=all
+                  semantics:str='pytorch',
+                  # what the folder keeps when the run ends, besides the History: weights (weights.pt), checkpoint, or
+                  # history
+                  keep:str='weights',
                  ):
     "Train one configuration through its two phases and write its History."
     with cli_errors('mnistbn_train', f"Finished epochs are saved in {out}; add --resume to continue."):
@@ -162,11 +180,14 @@ def mnistbn_sweep(out:str='runs/sweep', # output folder: sweep.csv, sweep.md, sw
                   models:str='conv,bn', # models to sweep, of: conv, bn, bn_before (BatchNorm before each ReLU)
                   lrs:str='1e-3,3e-3,1e-2,3e-2,1e-1', # first learning rates, comma-separated
                   seeds:str=None, # seeds, as 0-19 or 0,1,2 (default: 0-19; with --quick 0-4)
-                  epochs:str='1', # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
+                  # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
+                  epochs:str='1',
                   loss:str='keras', # keras (clipped, the original's), plain, or keras,plain
                   updates:str=None, # stop each run after this many updates (default: the whole schedule)
                   quick:store_true=False, # 2,000 training / 1,000 test images: a small sweep in minutes on a CPU
-                  semantics:str='pytorch', # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or items: pool=all
+                  # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or
+                  # items: pool=all
+                  semantics:str='pytorch',
                   **kwargs):
     "Sweep the first learning rate: P(collapse) with its interval, and final val_acc, per model and rate."
     with cli_errors('mnistbn_sweep', f"Finished runs are in {out}/runs; run the same command again to continue."):

@@ -47,7 +47,8 @@ def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), o
     return {n: n in names for n in FAST_PATHS}
 
 def resolve_fast(device, # where training runs
-                 keras_adam:bool=False, # training with Keras' Adam, which in a CUDA graph runs its own update, not the fused kernel
+                 # training with Keras' Adam, which in a CUDA graph runs its own update, not the fused kernel
+                 keras_adam:bool=False,
                  **flags, # fast path -> True, False, or None: the device's default
                 ) -> dict:
     "Each of `flags` on or off: as given, or, where it is None, as `default_fast(device)` says; checked."

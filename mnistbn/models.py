@@ -36,7 +36,8 @@ def batch_moments(x:torch.Tensor, # (N, C, ...) activations
 class _KerasBatchNorm:
     "Keras 1.2.2's BatchNorm: eps 1e-3, momentum 0.99, running variance from the biased batch variance."
     def __init__(self, num_features:int,
-                 cudnn_var:bool=False, # the running variance averages the batch's plus eps, as Keras on cuDNN read it back
+                 # the running variance averages the batch's plus eps, as Keras on cuDNN read it back
+                 cudnn_var:bool=False,
                 ):
         super().__init__(num_features, eps=1e-3, momentum=0.01)
         self.cudnn_var, self.sums = cudnn_var, None
@@ -63,7 +64,8 @@ class Semantics:
     pool:str='one' # gradient of a tied 2x2 maximum: 'one' input (PyTorch, cuDNN) or 'all' of them (Theano on a CPU)
     relu0:float=0. # ReLU's gradient at exactly 0: 0 (PyTorch) or 0.5 (Theano)
     adam:str='pytorch' # 'pytorch', or 'keras': epsilon added to the uncorrected sqrt(v_t), as Keras 1.2.2 does
-    bn_var:str='batch' # a conv BatchNorm's running variance averages the 'batch' variance, or ('cudnn') that plus eps, as Keras on cuDNN
+    # a conv BatchNorm's running variance averages the 'batch' variance, or ('cudnn') that plus eps, as Keras on cuDNN
+    bn_var:str='batch'
 
     @property
     def name(self) -> str:
@@ -177,7 +179,8 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
           mean:float=MNIST_MEAN, # training-pixel mean, for the input normalisation
           std:float=MNIST_STD, # training-pixel standard deviation
           seed:int|None=None, # seeds the initial weights; None: PyTorch's global generator
-          semantics:str|Semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items
+          # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items
+          semantics:str|Semantics='pytorch',
          ) -> nn.Sequential:
     "The original's CNN as `spec` varies it: two conv+pool blocks, Dense 512, Dropout 0.5, Dense 10 (logits)."
     a, sem = arch(spec), _semantics(semantics)
@@ -232,7 +235,8 @@ def stacked_norm(norms:list, # the copies' BatchNorms at one place in the networ
 # %% ../nbs/01_models.ipynb #383b2a5e
 def stacked_layer(layers:list, # the copies' layers at one place in the network, one per copy
                   h:torch.Tensor, # image layout (N, S*C, H, W) before `Flatten`, (S, N, features) after it
-                  mask:torch.Tensor|None=None, # a Dropout layer's (S, N, features) multipliers; None: PyTorch's own dropout
+                  # a Dropout layer's (S, N, features) multipliers; None: PyTorch's own dropout
+                  mask:torch.Tensor|None=None,
                  ) -> torch.Tensor:
     "The S copies' layer applied at once: convolutions grouped by copy, Dense layers as batched products."
     l, S = layers[0], len(layers)
@@ -267,7 +271,8 @@ class Stack(nn.Module):
     def S(self) -> int: return len(self.copies)
 
     def forward(self, x:torch.Tensor, # (S, N, 1, 28, 28) raw pixels, a batch per copy
-                masks:list|None=None, # per Dropout layer, in order: (S, N, features) multipliers; None: PyTorch's dropout
+                # per Dropout layer, in order: (S, N, features) multipliers; None: PyTorch's dropout
+                masks:list|None=None,
                ) -> torch.Tensor:
         h, masks, S = x.transpose(0, 1).flatten(1, 2), list(masks or []), self.S   # (N, S*C, H, W)
         for i, layers in enumerate(zip(*self.copies)):

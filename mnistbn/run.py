@@ -72,15 +72,18 @@ class RunOptions:
     "How a job runs, not what it trains: where, how fast, how spread out, what it keeps. Built once, passed whole."
     device:str|None=None # torch device; None: CUDA, else MPS, else CPU
     root:str|None=None # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
-    fast:str='default' # fit's fast paths: 'default' (the device's fastest same-math ones), 'none', or names such as 'channels_last,fused'
+    # fit's fast paths: 'default' (the device's fastest same-math ones), 'none', or names such as 'channels_last,fused'
+    fast:str='default'
     workers:int|None=None # processes training side by side; None: one per core on a CPU, one on a GPU
     threads:int|None=None # torch threads per worker; None: the cores divided among the workers
-    stack:int|None=None # at most this many runs of one kind trained side by side as one network; None: `STACK` for the device
+    # at most this many runs of one kind trained side by side as one network; None: `STACK` for the device
+    stack:int|None=None
     executor:str='local' # 'local' (this machine) or 'ray' (a Ray cluster at `address`, or a local Ray instance)
     address:str|None=None # the Ray cluster's address (else $RAY_ADDRESS, else a local instance)
     force:bool=False # train the runs again instead of reusing finished ones
     progress:bool=True # each epoch of each run, with the job's state
-    files:str='history' # what a finished run's folder keeps besides history.json: 'weights' adds weights.pt, 'checkpoint' checkpoint.pt
+    # what a finished run's folder keeps besides history.json: 'weights' adds weights.pt, 'checkpoint' checkpoint.pt
+    files:str='history'
 
     def fast_flags(self, device) -> dict:
         "`fit`'s fast-path flags: {} for the device's defaults, else every path on or off."

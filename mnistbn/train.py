@@ -52,7 +52,8 @@ def train_step(net:nn.Module, # a `Stack` (or a wrapper of one): S copies
                opt:torch.optim.Optimizer, lossf, xb:torch.Tensor, # (S, N, 1, 28, 28): a batch per copy
                yb:torch.Tensor, # (S, N)
                masks:list|None=None, # dropout multipliers, as `Stack` takes them
-               clip:list|None=None, # per copy, its parameters, clipped to a global norm of `clip[0]`...: (max norm, [params per copy])
+               # per copy, its parameters, clipped to a global norm of `clip[0]`...: (max norm, [params per copy])
+               clip:list|None=None,
               ) -> torch.Tensor:
     "One update of every copy on its own batch; `[loss sum, correct]` per copy (S, 2), on the device."
     out = net(xb, masks)
@@ -135,7 +136,8 @@ def precise_bn(model:nn.Module, # a model or a `Stack` with BatchNorm (one witho
 
 def evaluate(model:nn.Module, # a model, or a `Stack` of several
              x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
-             precise:tuple|None=None, # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_bn`
+             # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_bn`
+             precise:tuple|None=None,
             ) -> torch.Tensor:
     """Per copy `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch
     statistics (and `precise`'s two)."""
@@ -226,7 +228,8 @@ def __repr__(self:History):
 LR_SWITCHES = ('ignored', 'applied')
 
 def schedule(phases, # ((epochs, lr), ...): the original's is ((1, 1e-3), (8, 1e-4))
-             lr_switch:str='applied', # "applied": each phase trains at its rate; "ignored": the first rate throughout (what Keras 1.2.2 ran)
+             # "applied": each phase trains at its rate; "ignored": the first rate throughout (what Keras 1.2.2 ran)
+             lr_switch:str='applied',
             ) -> list[tuple[int, float]]:
     "The `(phase, lr actually used)` of every epoch."
     if lr_switch not in LR_SWITCHES:
@@ -244,7 +247,8 @@ def schedule(phases, # ((epochs, lr), ...): the original's is ((1, 1e-3), (8, 1e
 @dataclass(frozen=True)
 class Training:
     "A variant of the original's training, declared: its optimiser and what is done to its updates."
-    optimizer:str='adam' # 'adam': the original's Adam (betas 0.9 and 0.999, epsilon 1e-8; Keras' own under keras semantics)
+    # 'adam': the original's Adam (betas 0.9 and 0.999, epsilon 1e-8; Keras' own under keras semantics)
+    optimizer:str='adam'
     warmup:int=0 # the rate rises linearly over this many first updates, from 1/warmup of it (0: no warmup)
     clip:float|None=None # each copy's gradient clipped to this global norm (None: no clipping)
 
@@ -527,12 +531,17 @@ KEEP = ('history', 'weights', 'checkpoint')
 @dataclass(frozen=True)
 class FitOptions:
     "How `fit` runs, not what it trains: its fast paths, what it prints, records and keeps."
-    fast:dict=field(default_factory=dict) # fast path -> on (True) or off (False); one left out: the device's default (Fast paths)
+    # fast path -> on (True) or off (False); one left out: the device's default (Fast paths)
+    fast:dict=field(default_factory=dict)
     progress:bool=True # a progress bar where one can show, and a line per epoch
-    stats_every:int|None=None # record `ActivationStats` every this many updates: `h.stats`, and stats.json in the run's folder
-    precise_bn:int|None=None # BatchNorm models: also val_loss_precise and val_acc_precise, after `precise_bn` over this many batches
+    # record `ActivationStats` every this many updates: `h.stats`, and stats.json in the run's folder
+    stats_every:int|None=None
+    # BatchNorm models: also val_loss_precise and val_acc_precise, after `precise_bn` over this many batches
+    precise_bn:int|None=None
     resume:bool=False # continue the runs whose checkpoints are in their folders
-    files:str='history' # what a finished run's folder keeps besides history.json and stats.json: 'weights' adds weights.pt, 'checkpoint' checkpoint.pt
+    # what a finished run's folder keeps besides history.json and stats.json: 'weights' adds weights.pt, 'checkpoint'
+    # checkpoint.pt
+    files:str='history'
 
     def __post_init__(self):
         check_count('stats_every', self.stats_every, 'updates')
@@ -626,12 +635,14 @@ def _resume_stats(stats:ActivationStats, hists:list, folders:list, nb:int) -> No
 def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`), or a list of S of one architecture: one `Stack`
         data:MNISTData, # from `load_mnist`; training happens on its device
         phases=((1, 1e-3), (8, 1e-4)), # ((epochs, lr), ...), or one such per model (every model the same epochs)
-        seed:int|list=0, # the order of the batches and the dropout masks (the model's own seed set its weights); or one per model
+        # the order of the batches and the dropout masks (the model's own seed set its weights); or one per model
+        seed:int|list=0,
         lr_switch:str|list='applied', # "applied" or "ignored" (see above); or one per model
         bs:int=64, # batch size
         loss:str='keras', # "keras" (clipped, the original's) or "plain" (PyTorch's cross-entropy)
         training:str|Training='adam', # the optimiser and what is done to its updates (`TRAININGS`)
-        updates:int|None=None, # stop after this many updates (the epoch they end in is recorded over its updates); None: all
+        # stop after this many updates (the epoch they end in is recorded over its updates); None: all
+        updates:int|None=None,
         folder:str|Path|list|None=None, # a folder (or one per model) for history.json and, while it runs, checkpoint.pt
         **kwargs, # `FitOptions`: fast paths, progress, statistics, precise BN, resuming, what is kept
        ) -> History|list[History]:
