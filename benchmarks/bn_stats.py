@@ -3,9 +3,9 @@
     python benchmarks/bn_stats.py --device cpu --threads 1 --out benchmarks/RESULTS.md
 
 Each repeat trains `--steps` updates of a fresh BN model (`fit(bn_model(seed=0), ..., updates=steps)`, its
-end-of-run validation on 1,000 test images included) and times `precise_bn` over `--precise` training batches,
+end-of-run validation on 1,000 test images included) and times `precise_statistics` over `--precise` training batches,
 once with the running statistics taken by `batch_moments` and once by `torch.var_mean`, in alternating order;
-prints ms per update, seconds for `precise_bn` and the median ratios, and with `--out` appends the same as a
+prints ms per update, seconds for `precise_statistics` and the median ratios, and with `--out` appends the same as a
 Markdown block with the command and the machine.
 """
 import argparse, shlex, statistics, sys, time
@@ -16,7 +16,7 @@ from bench import machine
 import mnistbn.models, mnistbn.train
 from mnistbn.data import load_mnist, resolve_device
 from mnistbn.models import bn_model
-from mnistbn.train import fit, precise_bn
+from mnistbn.train import fit, precise_statistics
 
 def var_mean(x):
     "The statistics as mnistbn took them before: `torch.var_mean` in one call."
@@ -46,7 +46,7 @@ def main():
             step[k].append((time.perf_counter() - t) / a.steps * 1e3)
             m = bn_model(d.mean, d.std, seed=0).to(dev)
             t = time.perf_counter()
-            with precise_bn(m, d.x_train, a.precise): pass
+            with precise_statistics(m, d.x_train, a.precise): pass
             prec[k].append(time.perf_counter() - t)
     use(WAYS['two passes'])
     med = statistics.median

@@ -21,11 +21,11 @@ from .fast import FAST_PATHS, Autocast, GraphedStep, adam, float32_precision, re
 
 # %% auto #0
 __all__ = ['LOSSES', 'METRICS', 'EXTRA', 'LR_SWITCHES', 'TRAININGS', 'STAT_BINS', 'LAYER_FIELDS', 'BATCH_FIELDS', 'KEEP',
-           'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'as_stack', 'n_copies', 'batch_statistics',
-           'precise_bn', 'evaluate', 'atomic_write', 'History', 'schedule', 'Training', 'training_of', 'warmup_factor',
-           'model_name', 'model_semantics', 'run_config', 'bar', 'epoch_line', 'epoch_batches', 'run_epochs',
-           'stat_layers', 'ActivationStats', 'layer_stats', 'save_runs', 'start_runs', 'FitOptions', 'Copies',
-           'per_copy', 'fit']
+           'keras_loss', 'plain_loss', 'loss_fn', 'train_step', 'as_stack', 'n_copies', 'kept_statistics',
+           'batch_statistics', 'precise_statistics', 'evaluate', 'atomic_write', 'History', 'schedule', 'Training',
+           'training_of', 'warmup_factor', 'model_name', 'model_semantics', 'run_config', 'bar', 'epoch_line',
+           'epoch_batches', 'run_epochs', 'stat_layers', 'ActivationStats', 'layer_stats', 'save_runs', 'start_runs',
+           'FitOptions', 'Copies', 'per_copy', 'fit']
 
 # %% ../nbs/03_train.ipynb #09a3b6de
 _EPS = 1e-7
@@ -74,20 +74,26 @@ def as_stack(model:nn.Module) -> nn.Module:
 def n_copies(net:nn.Module) -> int: return next(m.S for m in net.modules() if isinstance(m, Stack))
 
 @contextmanager
-def batch_statistics(model:nn.Module):
-    """Evaluation mode, except that BatchNorm normalises each batch by its own statistics; its running statistics stay
-    as they were."""
+def kept_statistics(model:nn.Module):
+    "The block may change `model`'s mode and its BatchNorms' running statistics: both are as they were after it."
     norms, was_training = _norms(model), model.training
     saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
-    model.eval()
-    for m in norms: m.train()
-    try: yield model
+    try: yield norms
     finally:
         with torch.no_grad():
             for m, (mean, var) in zip(norms, saved):
                 m.running_mean.copy_(mean)
                 m.running_var.copy_(var)
         model.train(was_training)
+
+@contextmanager
+def batch_statistics(model:nn.Module):
+    """Evaluation mode, except that BatchNorm normalises each batch by its own statistics; its running statistics stay
+    as they were."""
+    with kept_statistics(model) as norms:
+        model.eval()
+        for m in norms: m.train()
+        yield model
 
 @torch.no_grad()
 def _sums(net, x, y, lossf, bs) -> torch.Tensor:
@@ -103,40 +109,33 @@ def _sums(net, x, y, lossf, bs) -> torch.Tensor:
 
 # %% ../nbs/03_train.ipynb #673fe423
 @contextmanager
-def precise_bn(model:nn.Module, # a model or a `Stack` with BatchNorm (one without is left as it is)
+def precise_statistics(model:nn.Module, # a model or a `Stack` with BatchNorm (one without is left as it is)
                x:torch.Tensor, # training images
                n:int=200, # batches whose statistics are averaged (fvcore's default)
                bs:int=64, # their size
               ):
     """Evaluation mode with each BatchNorm's running statistics replaced by the plain average of its batch statistics
     over the first `n` training batches (fvcore's `update_bn_stats`); restored after."""
-    norms, was_training, net = _norms(model), model.training, as_stack(model)
-    saved = [(m.running_mean.clone(), m.running_var.clone()) for m in norms]
-    for m in norms: m.sums = [0., 0., 0]   # each BatchNorm adds its batch statistics there (see Models)
-    try:
-        with torch.no_grad(), batch_statistics(model):   # each layer's input as training sees it: earlier BatchNorms by the batch, no dropout
-            for _, (xb, _) in zip(range(n), batches(x, x.new_zeros(len(x), dtype=torch.long), bs, seed=None)):
-                net(xb.expand(n_copies(net), *xb.shape))
-        sums = [m.sums for m in norms]
-    finally:
-        for m in norms: m.sums = None
-    try:
+    net = as_stack(model)
+    with kept_statistics(model) as norms:
+        for m in norms: m.sums = [0., 0., 0]   # each BatchNorm adds its batch statistics there (see Models)
+        try:
+            with torch.no_grad(), batch_statistics(model):   # each layer's input as training sees it: no dropout
+                for _, (xb, _) in zip(range(n), batches(x, x.new_zeros(len(x), dtype=torch.long), bs, seed=None)):
+                    net(xb.expand(n_copies(net), *xb.shape))
+            sums = [m.sums for m in norms]
+        finally:
+            for m in norms: m.sums = None
         with torch.no_grad():
             for m, (mean, var, k) in zip(norms, sums):
                 m.running_mean.copy_(mean / k)
                 m.running_var.copy_(var / k)
         model.eval()
         yield model
-    finally:
-        with torch.no_grad():
-            for m, (mean, var) in zip(norms, saved):
-                m.running_mean.copy_(mean)
-                m.running_var.copy_(var)
-        model.train(was_training)
 
 def evaluate(model:nn.Module, # a model, or a `Stack` of several
              x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
-             # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_bn`
+             # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_statistics`
              precise:tuple|None=None,
             ) -> torch.Tensor:
     """Per copy `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch
@@ -148,7 +147,7 @@ def evaluate(model:nn.Module, # a model, or a `Stack` of several
     if not _norms(net): return res
     with batch_statistics(net): res = torch.cat([res, _sums(net, x, y, lossf, bs)[:, 1:]], 1)
     if precise is None: return res
-    with precise_bn(net, *precise): return torch.cat([res, _sums(net, x, y, lossf, bs)], 1)
+    with precise_statistics(net, *precise): return torch.cat([res, _sums(net, x, y, lossf, bs)], 1)
 
 
 # %% ../nbs/03_train.ipynb #36a17855
@@ -536,7 +535,7 @@ class FitOptions:
     progress:bool=True # a progress bar where one can show, and a line per epoch
     # record `ActivationStats` every this many updates: `h.stats`, and stats.json in the run's folder
     stats_every:int|None=None
-    # BatchNorm models: also val_loss_precise and val_acc_precise, after `precise_bn` over this many batches
+    # BatchNorm models: also val_loss_precise and val_acc_precise, after `precise_statistics` over this many batches
     precise_bn:int|None=None
     resume:bool=False # continue the runs whose checkpoints are in their folders
     # what a finished run's folder keeps besides history.json and stats.json: 'weights' adds weights.pt, 'checkpoint'
