@@ -48,6 +48,7 @@ def parse_seeds(seeds:str) -> list[int]:
 
 def parse_list(value:str) -> list[str]: return [v.strip() for v in str(value).split(',') if v.strip()]
 
+# %% ../nbs/08_cli.ipynb #7034716a
 def parse_numbers(flag:str, value:str, kind=float) -> list:
     "A comma-separated list of numbers given on the command line, such as 1e-3,3e-3 (for --lrs) or 1,8 (for --epochs)."
     try: out = [kind(v) for v in parse_list(value)]

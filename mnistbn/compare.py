@@ -101,6 +101,7 @@ def table_md(rows:list[dict]) -> str:
                         "beside it val_acc_batch, the same weights evaluated with each test batch's own statistics.")
     return '\n'.join(lines) + '\n\n' + '\n\n'.join(notes) + '\n'
 
+# %% ../nbs/06_compare.ipynb #f6659916
 def table_csv(rows:list[dict], path:Path) -> None:
     "The table's numbers, one row per configuration, every statistic in its own column."
     cols = ['label', 'model', 'lr', 'lr_switch', 'n', 'diverged', 'collapsed', 'quick']
@@ -119,6 +120,7 @@ def pyplot(path=None):
     import matplotlib.pyplot as plt
     return plt
 
+# %% ../nbs/06_compare.ipynb #e8bbfa2e
 def plot_curves(hists:dict, path:Path|None=None, title:str=''):
     "Draw (and with `path`, save as PNG) the validation curves of the grid; returns the figure."
     plt = pyplot(path)
@@ -149,6 +151,7 @@ def plot_curves(hists:dict, path:Path|None=None, title:str=''):
     if path is not None: fig.savefig(path, dpi=110)
     return fig
 
+# %% ../nbs/06_compare.ipynb #7b8a800b
 def _draw(ax, hs:list[History], k:str, color:str, style:str, name:str) -> None:
     "One configuration's runs on one panel: mean and band where all trained, else a thin line per seed."
     n = min(len(h.records) for h in hs)

@@ -60,6 +60,7 @@ def check_file(path:Path, # a raw MNIST file, named as in `MNIST_FILES`
         raise MnistbnError(f"{path}: checksum mismatch (md5 {got}, expected {md5}); the file is corrupt. {_FIX}")
     return data
 
+# %% ../nbs/00_data.ipynb #cfe3c926
 def read_idx(path:Path, # a checked IDX file
              data:bytes|None=None, # its contents, where `check_file` has read them already
             ) -> torch.Tensor:
@@ -101,6 +102,7 @@ def _checked_files(root, download) -> tuple[Path, dict]:
     if download and any(not (raw/n).is_file() for n in MNIST_FILES): download_mnist(root)
     return raw, {n: check_file(raw/n) for n in MNIST_FILES}
 
+# %% ../nbs/00_data.ipynb #87e67809
 def check_mnist(root:str|Path|None=None, # data root, see `data_root`
                 download:bool=True, # fetch missing files with torchvision
                ) -> Path:

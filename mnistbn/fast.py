@@ -46,6 +46,7 @@ def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), o
     if device is not None: check_cuda_only(names, device)
     return {n: n in names for n in FAST_PATHS}
 
+# %% ../nbs/02_fast.ipynb #a7e588b7
 def resolve_fast(device, # where training runs
                  # training with Keras' Adam, which in a CUDA graph runs its own update, not the fused kernel
                  keras_adam:bool=False,

@@ -69,6 +69,7 @@ def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.s
     if path is not None: fig.savefig(path, dpi=110)
     return fig
 
+# %% ../nbs/07_insight.ipynb #5bef37cc
 def plot_hist(runs:dict, # {label: stats}
               layers=('relu1', 'relu2', 'relu3'), path:Path|None=None, title:str=''):
     """The 'colorful dimension': per run and layer, the histogram of the output (vertical) along the updates, log colour

@@ -77,6 +77,7 @@ class Semantics:
 SEMANTICS = {'pytorch': Semantics(), 'keras-cudnn': Semantics('one', 0.5, 'keras', 'cudnn'), 'keras-theano-cpu': Semantics('all', 0.5, 'keras')}
 _CHOICES = dict(pool=('one', 'all'), relu0=(0., 0.5), adam=('pytorch', 'keras'), bn_var=('batch', 'cudnn'))
 
+# %% ../nbs/01_models.ipynb #3f6dc0aa
 def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,relu0=0.5', or a preset amended: 'keras-cudnn,adam=pytorch'
              ) -> Semantics:
     "The `Semantics` that `spec` names, checked."
@@ -125,6 +126,7 @@ class _AllTiesMaxPool(torch.autograd.Function):
         window(grad).mul_(cell(g))
         return grad
 
+# %% ../nbs/01_models.ipynb #959200fb
 class TheanoReLU(nn.ReLU):
     "ReLU whose gradient at exactly 0 is 0.5, as Theano's `relu`, `0.5 * (x + abs(x))`."
     def forward(self, x): return _TheanoReLU.apply(x)
@@ -175,6 +177,7 @@ def init_(model:nn.Module, kind:str='glorot') -> nn.Module:
             nn.init.zeros_(m.bias)
     return model
 
+# %% ../nbs/01_models.ipynb #13978171
 def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
           mean:float=MNIST_MEAN, # training-pixel mean, for the input normalisation
           std:float=MNIST_STD, # training-pixel standard deviation
@@ -204,7 +207,6 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
         init_(model, a.init)
     model.semantics, model.arch = sem, a   # training reads its Adam, and the run's model name, from here
     return model
-
 
 # %% ../nbs/01_models.ipynb #ba6bca87
 def conv_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None, semantics:str|Semantics='pytorch') -> nn.Sequential:
@@ -305,6 +307,7 @@ def param_counts(model:nn.Module) -> tuple[int, int]:
                 if isinstance(m, nn.modules.batchnorm._BatchNorm))
     return trainable, fixed
 
+# %% ../nbs/01_models.ipynb #a41f9884
 def summary(model:nn.Sequential, # `conv_model()` or `bn_model()`
             input_shape=(1, 28, 28), # one sample's shape
            ) -> Summary:

@@ -27,6 +27,7 @@ __all__ = ['QUICK', 'FULL', 'EXECUTORS', 'STACK', 'RunSpec', 'RunOptions', 'writ
 QUICK = dict(n_train=2000, n_valid=1000, epochs=(1, 1))
 FULL = dict(n_train=None, n_valid=None, epochs=(1, 8))
 
+# %% ../nbs/05_run.ipynb #cd5af0aa
 @dataclass(frozen=True)
 class RunSpec:
     "One run: a model, its first learning rate, the learning-rate semantics and a seed."
@@ -193,6 +194,7 @@ def train_group(group:list[RunSpec], # runs of one kind, trained in this process
 def _duration(s:float) -> str:
     return f"{s:.0f} s" if s < 90 else f"{s / 60:.0f} min" if s < 5400 else f"{s / 3600:.1f} h"
 
+# %% ../nbs/05_run.ipynb #52f76ccb
 class Job:
     """The driver's view of a job: each run's epochs in its folder; prints the new ones with the runs done, started and
     left and the time left."""

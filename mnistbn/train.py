@@ -95,6 +95,7 @@ def batch_statistics(model:nn.Module):
         for m in norms: m.train()
         yield model
 
+# %% ../nbs/03_train.ipynb #0e1f5a07
 @torch.no_grad()
 def _sums(net, x, y, lossf, bs) -> torch.Tensor:
     """(S, 2): each copy's mean loss and accuracy over all of `x`, in the net's current mode; each batch goes to every
@@ -105,7 +106,6 @@ def _sums(net, x, y, lossf, bs) -> torch.Tensor:
         losses = lossf(out.flatten(0, 1), yb.repeat(S)).view(S, -1)
         tot = tot + torch.stack([losses.sum(1), (out.argmax(2) == yb).sum(1)], 1)
     return tot / len(x)
-
 
 # %% ../nbs/03_train.ipynb #673fe423
 @contextmanager
@@ -133,6 +133,7 @@ def precise_statistics(model:nn.Module, # a model or a `Stack` with BatchNorm (o
         model.eval()
         yield model
 
+# %% ../nbs/03_train.ipynb #1f85783f
 def evaluate(model:nn.Module, # a model, or a `Stack` of several
              x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
              # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_statistics`
@@ -148,7 +149,6 @@ def evaluate(model:nn.Module, # a model, or a `Stack` of several
     with batch_statistics(net): res = torch.cat([res, _sums(net, x, y, lossf, bs)[:, 1:]], 1)
     if precise is None: return res
     with precise_statistics(net, *precise): return torch.cat([res, _sums(net, x, y, lossf, bs)], 1)
-
 
 # %% ../nbs/03_train.ipynb #36a17855
 def atomic_write(path:Path, write) -> None:
@@ -431,12 +431,12 @@ def end_epoch(self:ActivationStats) -> None:
 @patch
 def remove(self:ActivationStats) -> None: self.stack.observe = None
 
+# %% ../nbs/03_train.ipynb #614c3b1d
 @patch
 def result(self:ActivationStats) -> list[dict]:
     """Per copy, everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...],
     'hist': [[...]]}}} (`dead` for ReLUs only)."""
     return self.records
-
 
 # %% ../nbs/03_train.ipynb #e5cc7030
 def layer_stats(model:nn.Module, # a model
@@ -501,6 +501,7 @@ def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
     model.load_state_dict(ck['model'])
     return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}}), ck['optimizer']
 
+# %% ../nbs/03_train.ipynb #0b5a8cef
 def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) -> list[History]:
     """Each copy's History: new, or with `resume` restored with its weights and optimizer state from its folder's
     checkpoint."""
@@ -522,7 +523,6 @@ def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) 
                            zip(folders, hists)) + "); a stack trains its copies in step, so resume them in separate calls.")
     if any(h.records for h in hists): opt.load_state_dict(state)
     return hists
-
 
 # %% ../nbs/03_train.ipynb #200c07b7
 KEEP = ('history', 'weights', 'checkpoint')
@@ -577,6 +577,7 @@ def _each(value, S:int, what:str, one=lambda v: not isinstance(v, (list, tuple))
     if len(value) != S: raise MnistbnError(f"{what}: give one for all {S} models or one per model, not {len(value)}.")
     return list(value)
 
+# %% ../nbs/03_train.ipynb #2e41d678
 def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts:FitOptions) -> Copies:
     "`fit`'s arguments checked and spread over the copies (see `fit`)."
     S, train = len(models), training_of(training)
@@ -595,7 +596,6 @@ def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates,
                for m, p, s, sw in zip(models, phases, seeds, switches)]
     plans = [p[:-(-updates // nb)] for p in plans] if updates else plans
     return Copies(seeds, plans, configs, [None if f is None else Path(f) for f in folders], on, train, bs, nb, updates)
-
 
 # %% ../nbs/03_train.ipynb #f389e36b
 def _optimizer(models:list, c:Copies, keras:bool) -> torch.optim.Optimizer:
