@@ -105,10 +105,12 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
                     semantics:str='pytorch',
                     **kwargs):
     "Run the original notebook's comparison (conv and BN models, its two schedules) and write the table and figures."
-    with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoints are in {out}/runs; run the same command again to continue."):
+    with cli_errors('mnistbn_compare', f"Finished runs and the latest checkpoints are in {out}/runs; run the same "
+                                       "command again to continue."):
         md = compare(out, parse_seeds(seeds), parse_list(lr_switch), quick, semantics, **asdict(run_flags(**kwargs)))
         print(md)
-        print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, {Path(out)/'runs'}/")
+        print(f"Written: {Path(out)/'table.md'}, {Path(out)/'table.csv'}, {Path(out)/'curves.png'}, "
+              f"{Path(out)/'runs'}/")
 
 
 # %% ../nbs/08_cli.ipynb #dded2ef2

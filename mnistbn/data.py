@@ -8,11 +8,12 @@ import contextlib, hashlib, io, os, shutil, struct, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import torch
+from fastcore.meta import delegates
 
 # %% auto #0
 __all__ = ['MNIST_FILES', 'MNIST_MEAN', 'MNIST_STD', 'MnistbnError', 'data_root', 'raw_folder', 'check_file', 'read_idx',
            'download_mnist', 'check_mnist', 'default_device', 'resolve_device', 'pixel_stats', 'derive_seed',
-           'MNISTData', 'load_mnist', 'n_batches', 'check_count', 'epoch_order', 'batches']
+           'MNISTData', 'load_mnist', 'n_batches', 'check_count', 'epoch_order', 'batches', 'takes']
 
 # %% ../nbs/00_data.ipynb #c950e715
 class MnistbnError(Exception):
@@ -45,7 +46,8 @@ def check_file(path:Path, # a raw MNIST file, named as in `MNIST_FILES`
     path = Path(path)
     size, md5, magic, dims = MNIST_FILES[path.name]
     if not path.is_file():
-        raise MnistbnError(f"{path}: missing. Run with download enabled, or point MNISTBN_DATA at a folder holding MNIST/raw/{path.name}.")
+        raise MnistbnError(f"{path}: missing. Run with download enabled, or point MNISTBN_DATA at a folder holding "
+                           f"MNIST/raw/{path.name}.")
     actual = path.stat().st_size
     if actual != size:
         what = 'truncated' if actual < size else 'too long'
@@ -53,7 +55,8 @@ def check_file(path:Path, # a raw MNIST file, named as in `MNIST_FILES`
     data = path.read_bytes()
     got_magic, *got_dims = struct.unpack_from(f'>{1+len(dims)}I', data)
     if got_magic != magic:
-        raise MnistbnError(f"{path}: wrong magic number {got_magic} (expected {magic}); not an IDX file of this kind. {_FIX}")
+        raise MnistbnError(f"{path}: wrong magic number {got_magic} (expected {magic}); not an IDX file of this "
+                           f"kind. {_FIX}")
     if tuple(got_dims) != dims:
         raise MnistbnError(f"{path}: header says dimensions {tuple(got_dims)}, expected {dims}. {_FIX}")
     if (got := hashlib.md5(data).hexdigest()) != md5:
@@ -125,7 +128,8 @@ def resolve_device(device:str|torch.device|None=None) -> torch.device:
     ok = {'cpu': lambda: True, 'cuda': lambda: torch.cuda.is_available() and (d.index or 0) < torch.cuda.device_count(),
           'mps': lambda: bool(getattr(torch.backends, 'mps', None)) and torch.backends.mps.is_available()}
     if not ok.get(d.type, lambda: False)():
-        raise MnistbnError(f"device {device!r}: not available on this machine; use {default_device().type} (or leave it out).")
+        raise MnistbnError(f"device {device!r}: not available on this machine; use {default_device().type} (or leave "
+                           "it out).")
     return d
 
 # %% ../nbs/00_data.ipynb #c0103142
@@ -215,3 +219,13 @@ def batches(x:torch.Tensor, y:torch.Tensor, # samples and labels on one device
     for s in range(0, n, bs):
         i = idx[s:s+bs]
         yield x[i], y[i]
+
+# %% ../nbs/00_data.ipynb #049437cc
+def takes(options:type, # a dataclass of options, each field documented by a trailing comment
+         ):
+    "Decorate a function whose `**kwargs` are `options`' fields: fastcore's `delegates`, with the fields' documentation."
+    def decorate(f):
+        f = delegates(options)(f)
+        f.__delwrap__ = options   # the dataclass's source documents its fields; its generated __init__ has no source
+        return f
+    return decorate

@@ -29,7 +29,8 @@ def check_cuda_only(names, # fast-path names
     "Refuse the CUDA-only fast paths among `names` on a device that is not CUDA."
     for n in names:
         if n in CUDA_ONLY and torch.device(device).type != 'cuda':
-            raise MnistbnError(f"{n}: a CUDA-only fast path, and the device is {device}. Use a CUDA device or leave {n} out.")
+            raise MnistbnError(f"{n}: a CUDA-only fast path, and the device is {device}. Use a CUDA device or leave "
+                               f"{n} out.")
 
 def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), or names such as 'channels_last,fused'
                device=None, # where they will run: what 'default' means there; the CUDA-only paths are refused elsewhere
@@ -57,7 +58,8 @@ def resolve_fast(device, # where training runs
     on = {n: n in default_fast(device) and not (graphed_keras and n == 'fused') if v is None else bool(v) for n, v in flags.items()}
     check_cuda_only([n for n, v in on.items() if v], device)
     if graphed_keras and on.get('fused'):
-        raise MnistbnError("fused: with graphs, Keras' Adam runs its own update in the graph, not PyTorch's fused kernel. Leave fused out.")
+        raise MnistbnError("fused: with graphs, Keras' Adam runs its own update in the graph, not PyTorch's fused "
+                           "kernel. Leave fused out.")
     return on
 
 # %% ../nbs/02_fast.ipynb #77ae5288

@@ -115,7 +115,8 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
     for l in losses: loss_fn(l)   # refuses an unknown loss
     for n in phase_epochs:
         if int(n) != n or n < 1:
-            raise MnistbnError(f"phase_epochs {tuple(phase_epochs)}: each phase needs a whole number of epochs, at least 1.")
+            raise MnistbnError(f"phase_epochs {tuple(phase_epochs)}: each phase needs a whole number of epochs, at "
+                               "least 1.")
     if updates is not None and (int(updates) != updates or updates < 1):
         raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
     if lr_switch not in LR_SWITCHES:
@@ -174,19 +175,24 @@ def sweep_csv(rows:list[dict], path:Path) -> None:
 
 def sweep_md(rows:list[dict], sens:dict) -> str:
     "The sweep as a Markdown table, with each model's learning-rate sensitivity."
-    lines = ['| model | loss | lr | seeds | collapsed | P(collapse) [95% CI] | val_acc median | min | max | val_acc_batch median |', '|---|---|---|---|---|---|---|---|---|---|']
+    lines = ['| model | loss | lr | seeds | collapsed | P(collapse) [95% CI] | val_acc median | min | max | '
+             'val_acc_batch median |', '|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         lines.append(f"| {r['model']} | {r['loss']} | {r['lr']:g} | {r['seeds']} | {r['collapsed']}" + (f" (+{r['diverged']} diverged)" if r['diverged'] else '') +
-                     f" | {r['p_collapse']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] | {r['val_acc_median']:.4f} | {r['val_acc_min']:.4f} | {r['val_acc_max']:.4f} | " +
+                     f" | {r['p_collapse']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] | {r['val_acc_median']:.4f} "
+                     f"| {r['val_acc_min']:.4f} | {r['val_acc_max']:.4f} | " +
                      ('' if math.isnan(r['val_acc_batch_median']) else f"{r['val_acc_batch_median']:.4f}") + ' |')
     r0 = rows[0]
     how = (f"{'one epoch' if r0['phase_epochs'] == '1' else 'epochs ' + r0['phase_epochs'] + ' (each phase at a tenth of the rate before)'}"
            + (f", stopped after {r0['updates']} updates" if r0['updates'] else '') + ('' if r0['semantics'] == 'pytorch' else f", {r0['semantics']} semantics"))
     notes = [f"Each run: {how}, batch 64. collapsed: the run's last record at chance on the test set (val_acc < 0.2; "
-             "for BN also with batch statistics). P(collapse): collapsed / seeds, with its 95% Wilson interval. val_acc: the final value over all runs, collapsed ones included; val_acc_batch (BN): "
+             "for BN also with batch statistics). P(collapse): collapsed / seeds, with its 95% Wilson interval. "
+             "val_acc: the final value over all runs, collapsed ones included; val_acc_batch (BN): "
              "the same with each test batch's own statistics, free of the running statistics' lag.",
-             'Learning-rate sensitivity (Wortsman et al. 2023; mean over the rates of min(final val_loss, ln 10) minus the best, per seed; '
-             'mean ± sd over seeds): ' + '; '.join(f"{m} ({l} loss) {v['mean']:.3f} ± {v['std']:.3f} over {v['seeds']} seeds" for (m, l), v in sens.items()) + '.']
+             'Learning-rate sensitivity (Wortsman et al. 2023; mean over the rates of min(final val_loss, ln 10) '
+             'minus the best, per seed; '
+             'mean ± sd over seeds): ' + '; '.join(f"{m} ({l} loss) {v['mean']:.3f} ± {v['std']:.3f} over "
+                                                   f"{v['seeds']} seeds" for (m, l), v in sens.items()) + '.']
     return '\n'.join(lines) + '\n\n' + '\n\n'.join(notes) + '\n'
 
 # %% ../nbs/07_insight.ipynb #e7e8a09b
@@ -255,7 +261,8 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
     for g, rs in kept.items():
         for r, v in rs.items():
             if len(v) < 2:
-                raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at least 2.")
+                raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at "
+                                   "least 2.")
     if ref is not None and ref not in groups:
         raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
     mean = lambda v, k: statistics.fmean(f[k] for f in v)

@@ -85,7 +85,8 @@ def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,
     sem, items = Semantics(), [p.strip() for p in str(spec).split(',') if p.strip()]
     if items and '=' not in items[0]:
         if items[0] not in SEMANTICS:
-            raise MnistbnError(f"semantics {items[0]!r}: choose a preset of {', '.join(SEMANTICS)}, or items such as pool=all.")
+            raise MnistbnError(f"semantics {items[0]!r}: choose a preset of {', '.join(SEMANTICS)}, or items such as "
+                               "pool=all.")
         sem, items = SEMANTICS[items[0]], items[1:]
     for item in items:
         k, _, v = item.partition('=')
@@ -191,7 +192,7 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
         raise MnistbnError(f"model {a.name}: Theano's ReLU gradient (relu0) needs act='relu'.")
     act = (TheanoReLU if sem.relu0 else nn.ReLU) if a.act == 'relu' else (lambda: nn.LeakyReLU(0.1))
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
-    norm = {1: KerasBatchNorm1d, 2: lambda c: KerasBatchNorm2d(c, sem.bn_var == 'cudnn')}   # cuDNN's path: 4-d inputs only
+    norm = {1: KerasBatchNorm1d, 2: lambda c: KerasBatchNorm2d(c, sem.bn_var == 'cudnn')}   # cuDNN: 4-d inputs only
     def hidden(c, dim):   # activation and normalisation, in the arch's order
         layers = [act(), *([norm[dim](c)] if a.norm else [])]
         return layers[::-1] if a.norm_first else layers
@@ -209,11 +210,13 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
     return model
 
 # %% ../nbs/01_models.ipynb #ba6bca87
-def conv_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None, semantics:str|Semantics='pytorch') -> nn.Sequential:
+def conv_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None,
+               semantics:str|Semantics='pytorch') -> nn.Sequential:
     "The original's `get_conv_model`: `build('conv')`."
     return build('conv', mean, std, seed, semantics)
 
-def bn_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None, semantics:str|Semantics='pytorch') -> nn.Sequential:
+def bn_model(mean:float=MNIST_MEAN, std:float=MNIST_STD, seed:int|None=None,
+             semantics:str|Semantics='pytorch') -> nn.Sequential:
     "The original's `get_bn_model`: `build('bn')`, BatchNorm after each ReLU."
     return build('bn', mean, std, seed, semantics)
 
@@ -247,7 +250,8 @@ def stacked_layer(layers:list, # the copies' layers at one place in the network,
         return F.conv2d(h, _cat(layers, 'weight'), _cat(layers, 'bias'), l.stride, l.padding, l.dilation, S * l.groups)
     if isinstance(l, nn.Linear):
         if S == 1: return l(h[0])[None]
-        W, b = torch.stack([c.weight.t() for c in layers]), torch.stack([c.bias for c in layers])   # (S, in, out), (S, out)
+        W = torch.stack([c.weight.t() for c in layers])   # (S, in, out)
+        b = torch.stack([c.bias for c in layers])   # (S, out)
         return torch.baddbmm(b[:, None], h, W)
     if isinstance(l, nn.Flatten): return h.reshape(len(h), S, -1).transpose(0, 1)
     if isinstance(l, nn.modules.batchnorm._BatchNorm) and h.dim() == 3:   # (S, N, F): the copies' features side by side

@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch
-from fastcore.meta import delegates
-from .data import MNIST_FILES, MnistbnError, check_count, check_mnist, load_mnist, n_batches, resolve_device
+from .data import MNIST_FILES, MnistbnError, check_count, check_mnist, load_mnist, n_batches, resolve_device, takes
 from .models import build, semantics
 from .fast import fast_paths, resolve_fast
 from .train import KEEP, History, epoch_line, fit
@@ -157,15 +156,16 @@ def _fit(group:list[RunSpec], data, out:Path, opts:RunOptions) -> list[History]:
         g = [s for s in group if epochs_done(out/'runs'/s.id) == at]
         s = g[0]
         models = [build(s.model, data.mean, data.std, seed=r.seed, semantics=s.semantics) for r in g]
+        show = opts.progress and opts.workers == 1 and opts.executor == 'local'
         hs = fit(models, data, [r.phases for r in g], [r.seed for r in g], [r.lr_switch for r in g], loss=s.loss,
                  training=s.training, updates=s.updates, folder=[out/'runs'/r.id for r in g], resume=True,
-                 progress=opts.progress and opts.workers == 1 and opts.executor == 'local', fast=opts.fast_flags(data.x_train.device), files=opts.files)
+                 progress=show, fast=opts.fast_flags(data.x_train.device), files=opts.files)
         hists.update(zip(g, hs))
     return [hists[s] for s in group]
 
 
 # %% ../nbs/05_run.ipynb #3678baa3
-def train_group(group:list[RunSpec], # runs of one kind, trained in this process as one stack (or a few: by resume epoch)
+def train_group(group:list[RunSpec], # runs of one kind: one stack here (a few, by resume epoch)
                 out:Path, opts:RunOptions,
                 poll:float=2.0, # seconds between tries at a run another process holds
                ) -> list[tuple[RunSpec, dict]]:
@@ -259,7 +259,8 @@ def stacks(specs:list[RunSpec], # runs to train
     "The runs in groups to train as stacks: runs of one kind (`RunSpec.kind`) resuming from one epoch, `width` at most."
     kinds = {}
     for s in specs: kinds.setdefault((s.kind, epochs_done(out/'runs'/s.id)), []).append(s)
-    return [g[i:i + width] for g in kinds.values() for i in range(0, len(g), width)]
+    groups = [g[i:i + width] for g in kinds.values() for i in range(0, len(g), width)]
+    return sorted(groups, key=lambda g: specs.index(g[0]))   # in the order of the runs asked for
 
 
 # %% ../nbs/05_run.ipynb #dc7d7cc8
@@ -311,7 +312,8 @@ def _on_pool(groups:list, out:Path, opts:RunOptions, job:Job, retries:int=3) -> 
             print(f"a worker process died; {len(left)} group(s) of runs go again, from their last checkpoints "
                   f"(attempt {attempt + 2} of {retries + 1})", file=sys.stderr, flush=True)
     raise MnistbnError(f"worker processes kept dying ({retries + 1} attempts); unfinished: "
-                       f"{', '.join(s.id for g in left for s in g)}. Check the memory and the logs, then run the same command "
+                       f"{', '.join(s.id for g in left for s in g)}. Check the memory and the logs, then run the "
+                       "same command "
                        "again: finished runs are kept.")
 
 
@@ -334,7 +336,8 @@ def _ray(address:str|None, cpus:int):
         else: ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
     except Exception as e:
         reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise MnistbnError(f"address {where}: cannot connect to a Ray cluster ({reason}). Start one with ray start --head, "
+        raise MnistbnError(f"address {where}: cannot connect to a Ray cluster ({reason}). Start one with ray start "
+                           "--head, "
                            "or leave the address out to start a local one.") from None
     return ray
 
@@ -359,7 +362,8 @@ def _on_ray(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
             g = refs.pop(r)
             try: done = ray.get(r)
             except Exception as e:
-                raise MnistbnError(f"{', '.join(s.id for s in g)}: the Ray task failed ({type(e).__name__}). Run the same command "
+                raise MnistbnError(f"{', '.join(s.id for s in g)}: the Ray task failed ({type(e).__name__}). Run the "
+                                   "same command "
                                    "again: finished runs are kept.") from None
             for s, h in done:
                 results[s] = History(**h)
@@ -370,7 +374,7 @@ def _on_ray(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
 
 
 # %% ../nbs/05_run.ipynb #ce2f76ab
-@delegates(RunOptions)
+@takes(RunOptions)
 def run_specs(specs:list[RunSpec], # the runs
               out:str|Path, # output folder: runs/<id>/ for each run
               **kwargs, # `RunOptions`: device, data root, fast paths, workers, threads, stack width, executor, ...
@@ -379,13 +383,14 @@ def run_specs(specs:list[RunSpec], # the runs
     opts, out, cores = RunOptions(**kwargs), Path(out), os.cpu_count() or 1
     device = resolve_device(opts.device)
     plan = plan_job(opts, device, cores)   # the options checked before anything is read or written
-    for sem in {s.semantics for s in specs}: resolve_fast(device, semantics(sem).adam == 'keras', **plan.fast_flags(device))
+    for sem in {s.semantics for s in specs}:   # refused here, not in a worker
+        resolve_fast(device, semantics(sem).adam == 'keras', **plan.fast_flags(device))
     done = {} if opts.force else {s: finished(out/'runs'/s.id) for s in specs}
     todo = [s for s in specs if done.get(s) is None]
     if not todo: return done
-    if plan.executor == 'local' and plan.workers == 1: _data(plan.root, device, todo[0].quick)   # checked here, kept for the runs
+    if plan.executor == 'local' and plan.workers == 1: _data(plan.root, device, todo[0].quick)   # checked, and kept
     elif plan.executor == 'local' or not (plan.address or os.environ.get('RAY_ADDRESS')): check_mnist(plan.root)
-    if plan.executor == 'ray': _ray(plan.address, plan.workers * (plan.threads or 1))   # an unreachable cluster stops it here
+    if plan.executor == 'ray': _ray(plan.address, plan.workers * (plan.threads or 1))   # an unreachable one stops it here
     writable_folder(out)
     for s in specs if opts.force else []: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
     groups = stacks(todo, out, plan.stack)

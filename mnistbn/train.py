@@ -12,9 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
-from fastcore.meta import delegates
 from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
-from .data import MnistbnError, MNISTData, batches, check_count, derive_seed, epoch_order, n_batches
+from .data import MnistbnError, MNISTData, batches, check_count, derive_seed, epoch_order, n_batches, takes
 from .models import SEMANTICS, Semantics, Stack, batch_moments
 from .fast import FAST_PATHS, Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
 
@@ -67,7 +66,8 @@ def train_step(net:nn.Module, # a `Stack` (or a wrapper of one): S copies
 
 
 # %% ../nbs/03_train.ipynb #a2a00fde
-def _norms(model:nn.Module) -> list: return [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+def _norms(model:nn.Module) -> list:
+    return [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 def as_stack(model:nn.Module) -> nn.Module:
     "`model` if it holds a `Stack` (a stack, or a wrapper of one), else a `Stack` of it alone."
     return model if any(isinstance(m, Stack) for m in model.modules()) else Stack([model])
@@ -162,13 +162,15 @@ def atomic_write(path:Path, write) -> None:
     except (OSError, RuntimeError) as e:   # torch.save reports a failed write as a RuntimeError
         tmp.unlink(missing_ok=True)
         reason = getattr(e, 'strerror', None) or 'the write failed'
-        raise MnistbnError(f"{path}: cannot write it ({reason}). Make room there (a full disk?) or choose another folder; "
+        raise MnistbnError(f"{path}: cannot write it ({reason}). Make room there (a full disk?) or choose another "
+                           "folder; "
                            "what was written before is kept, and the same command carries on from it.") from None
 
 
 # %% ../nbs/03_train.ipynb #23c00623
 METRICS = ['loss', 'acc', 'val_loss', 'val_acc']
-EXTRA = ['val_acc_batch', 'val_loss_precise', 'val_acc_precise']   # models with BatchNorm: test accuracy with batch statistics; with precise_bn also these
+# models with BatchNorm: test accuracy with batch statistics; with precise_bn also these
+EXTRA = ['val_acc_batch', 'val_loss_precise', 'val_acc_precise']
 
 @dataclass
 class History:
@@ -217,7 +219,8 @@ def to_csv(self:History, path) -> None:
 @patch
 def __repr__(self:History):
     keys = self.keys()
-    lines = [f"History({self.config.get('model')}, seed {self.config.get('seed')}, {self.status}, {len(self.records)} epochs)",
+    lines = [f"History({self.config.get('model')}, seed {self.config.get('seed')}, {self.status}, "
+             f"{len(self.records)} epochs)",
              f"{'epoch':>5} {'lr':>8} " + ' '.join(f"{k:>8}" for k in keys)]
     lines += [f"{r['epoch']:>5} {r['lr']:>8g} " + ' '.join(f"{r[k]:>{max(8, len(k))}.4f}" for k in keys) for r in self.records]
     return '\n'.join(lines)
@@ -318,13 +321,14 @@ def epoch_batches(data:MNISTData, seeds:list[int], # one per copy
     gens = [torch.Generator(device=dev).manual_seed(derive_seed(s, epoch, 'dropout')) for s in seeds]
     for i in range(0, min(n, updates * bs), bs):
         idx = order[:, i:i+bs]
-        masks = [torch.stack([torch.empty(idx.shape[1], w, device=dev).bernoulli_(1 - p, generator=g) for g in gens]) / (1 - p)
-                 for p, w in dropouts]
+        draw = lambda p, w: [torch.empty(idx.shape[1], w, device=dev).bernoulli_(1 - p, generator=g) for g in gens]
+        masks = [torch.stack(draw(p, w)) / (1 - p) for p, w in dropouts]
         yield data.x_train[idx], data.y_train[idx], *masks
 
 
 # %% ../nbs/03_train.ipynb #c356f72d
-def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt, step, stats, evaluate, save, progress:bool):
+def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt, step, stats, evaluate, save,
+               progress:bool):
     """The loop: for each epoch left, the copies' rates, one pass over their batches, the test set, a record each, and a
     save."""
     for epoch in range(len(hists[0].records), len(c.plans[0])):
@@ -333,7 +337,8 @@ def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt
         start, tot = time.perf_counter(), 0
         for i, batch in enumerate(bar(epoch_batches(data, c.seeds, epoch, c.bs, left, dropouts), left, progress)):
             t = epoch * c.nb + i
-            if i == 0 or c.train.warmup and t <= c.train.warmup: set_lr(opt, [lr * warmup_factor(c.train, t) for lr in lrs])
+            if i == 0 or c.train.warmup and t <= c.train.warmup:
+                set_lr(opt, [lr * warmup_factor(c.train, t) for lr in lrs])
             tot = tot + step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
         n, vals = min(len(data.x_train), left * c.bs), evaluate().tolist()
         seconds = round(time.perf_counter() - start, 3)
@@ -357,7 +362,8 @@ def stat_layers(model:nn.Sequential) -> dict:
     model's order."""
     out, count = {}, {}
     for i, m in enumerate(model):
-        kind = 'relu' if isinstance(m, (nn.ReLU, nn.LeakyReLU)) else 'bn' if isinstance(m, nn.modules.batchnorm._BatchNorm) else None
+        kind = ('relu' if isinstance(m, (nn.ReLU, nn.LeakyReLU)) else
+                'bn' if isinstance(m, nn.modules.batchnorm._BatchNorm) else None)
         if kind:
             count[kind] = count.get(kind, 0) + 1
             out[f"{kind}{count[kind]}"] = i
@@ -497,7 +503,8 @@ def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
     diff = [k for k in sorted(set(old) | set(config)) if k not in ('device', 'fast') and get(old, k) != get(config, k)]
     if diff:
         what = ', '.join(f"{k} {get(old, k)!r} there, {get(config, k)!r} here" for k in diff)
-        raise MnistbnError(f"{path}: written for another run ({what}). Use another checkpoint folder, or delete it to start over.")
+        raise MnistbnError(f"{path}: written for another run ({what}). Use another checkpoint folder, or delete it "
+                           "to start over.")
     model.load_state_dict(ck['model'])
     return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}}), ck['optimizer']
 
@@ -505,7 +512,7 @@ def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
 def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) -> list[History]:
     """Each copy's History: new, or with `resume` restored with its weights and optimizer state from its folder's
     checkpoint."""
-    hists, state = [], opt.state_dict()   # this run's optimizer settings (fused, capturable, a tensor lr) win over saved ones
+    hists, state = [], opt.state_dict()   # this run's optimizer settings (fused, capturable, a tensor lr) win
     for s, (m, c, f) in enumerate(zip(models, configs, folders)):
         if f is not None: Path(f).mkdir(parents=True, exist_ok=True)
         path = None if f is None else Path(f)/'checkpoint.pt'
@@ -513,14 +520,16 @@ def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) 
             hists.append(History(c))
             continue
         if not resume:
-            raise MnistbnError(f"{path} exists: pass resume=True (--resume) to continue that run, or use another folder.")
+            raise MnistbnError(f"{path} exists: pass resume=True (--resume) to continue that run, or use another "
+                               "folder.")
         h, part = _checkpoint(path, m, c)
         ids = state['param_groups'][s]['params']
         state['state'].update({ids[int(i)]: v for i, v in part['state'].items()})
         hists.append(h)
     if len({len(h.records) for h in hists}) > 1:
         raise MnistbnError("folders: the runs resume at different epochs (" + ', '.join(f"{f}: {len(h.records)}" for f, h in
-                           zip(folders, hists)) + "); a stack trains its copies in step, so resume them in separate calls.")
+                           zip(folders, hists)) + "); a stack trains its copies in step, so resume them in separate "
+                                                  "calls.")
     if any(h.records for h in hists): opt.load_state_dict(state)
     return hists
 
@@ -601,7 +610,8 @@ def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates,
 def _optimizer(models:list, c:Copies, keras:bool) -> torch.optim.Optimizer:
     "The original's Adam with one param group per copy, each at its own rate (see Fast paths for `fused` and `graphs`)."
     lrs, dev = [p[0][1] for p in c.plans], next(models[0].parameters()).device
-    groups = [dict(params=list(m.parameters()), lr=torch.tensor(lr, device=dev) if c.on['graphs'] else lr) for m, lr in zip(models, lrs)]
+    rate = lambda lr: torch.tensor(lr, device=dev) if c.on['graphs'] else lr
+    groups = [dict(params=list(m.parameters()), lr=rate(lr)) for m, lr in zip(models, lrs)]
     return adam(groups, lrs[0], dev, c.on['fused'], c.on['graphs'], keras)
 
 def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
@@ -630,8 +640,8 @@ def _resume_stats(stats:ActivationStats, hists:list, folders:list, nb:int) -> No
 
 
 # %% ../nbs/03_train.ipynb #6ee75424
-@delegates(FitOptions)
-def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`), or a list of S of one architecture: one `Stack`
+@takes(FitOptions)
+def fit(model:nn.Module|list, # a model from `build`, or a list of S of one architecture: one `Stack`
         data:MNISTData, # from `load_mnist`; training happens on its device
         phases=((1, 1e-3), (8, 1e-4)), # ((epochs, lr), ...), or one such per model (every model the same epochs)
         # the order of the batches and the dropout masks (the model's own seed set its weights); or one per model
@@ -648,19 +658,21 @@ def fit(model:nn.Module|list, # a model from `build` (`conv_model`, `bn_model`),
     """Train `model` on `data` through `phases` (a list of models side by side, each its own seed and schedule); its
     History (one per model)."""
     opts, models = FitOptions(**kwargs), [model] if isinstance(model, nn.Module) else list(model)
-    c, keras = per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts), model_semantics(models[0]).adam == 'keras'
+    c = per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts)
     stack, net = _net(models, data.x_train.device, c.on)
-    opt, lossf = _optimizer(models, c, keras), loss_fn(loss)
+    opt, lossf = _optimizer(models, c, model_semantics(models[0]).adam == 'keras'), loss_fn(loss)
     hists = start_runs(models, opt, c.configs, c.folders, opts.resume)
     stats = ActivationStats(stack, opts.stats_every, c.nb) if opts.stats_every else None
     if stats: _resume_stats(stats, hists, c.folders, c.nb)
     step = _step(net, opt, lossf, stats, c.train, models)
     if c.on['graphs']: step = GraphedStep(step, opt, (len(models), bs, *data.x_train.shape[1:]))
-    test = lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=opts.precise_bn and (data.x_train, opts.precise_bn))
+    precise = opts.precise_bn and (data.x_train, opts.precise_bn)
+    test = lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=precise)
     save = lambda: save_runs(models, opt, hists, c.folders, stats, opts.files)
     stack.train()
     try:
-        with float32_precision(c.on['tf32']): run_epochs(hists, c, data, stack.dropouts(), opt, step, stats, test, save, opts.progress)
+        with float32_precision(c.on['tf32']):
+            run_epochs(hists, c, data, stack.dropouts(), opt, step, stats, test, save, opts.progress)
     finally:
         if stats: stats.remove()
     for h, r in zip(hists, stats.result() if stats else [None] * len(hists)): h.stats = r
