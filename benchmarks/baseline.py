@@ -9,7 +9,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 from mnistbn.data import data_root, check_mnist
-from mnistbn.train import keras_loss
+from mnistbn.loss import keras_loss
 
 def textbook_loader(train:bool, mean:float, std:float, bs:int=64, device='cpu', root=None) -> DataLoader:
     "MNIST through torchvision's dataset, ToTensor and Normalize, as the examples load it."

@@ -25,7 +25,8 @@ from baseline import textbook_loader, textbook_model, textbook_train, textbook_e
 from mnistbn.data import MNISTData, load_mnist, resolve_device
 from mnistbn.models import MODELS, build
 from mnistbn.fast import fast_paths, float32_precision
-from mnistbn.train import evaluate, fit
+from mnistbn.evaluate import evaluate
+from mnistbn.train import fit
 from mnistbn.compare import compare
 
 def sync(device):

@@ -13,10 +13,11 @@ from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from bench import machine
-import mnistbn.models, mnistbn.train
+import mnistbn.models
 from mnistbn.data import load_mnist, resolve_device
 from mnistbn.models import bn_model
-from mnistbn.train import fit, precise_statistics
+from mnistbn.evaluate import precise_statistics
+from mnistbn.train import fit
 
 def var_mean(x):
     "The statistics as mnistbn took them before: `torch.var_mean` in one call."
@@ -26,7 +27,7 @@ def var_mean(x):
 WAYS = {'two passes': mnistbn.models.batch_moments, 'torch.var_mean': var_mean}
 
 def use(f):
-    mnistbn.models.batch_moments = mnistbn.train.batch_moments = f
+    mnistbn.models.batch_moments = f   # every BatchNorm's statistics go through it (Models)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

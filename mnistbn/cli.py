@@ -12,7 +12,9 @@ from fastcore.script import call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
 from .models import MODELS, arch, build, semantics as backend_semantics
 from .fast import fast_paths, resolve_fast
-from .train import TRAININGS, fit, loss_fn, schedule, training_of
+from .loss import loss_fn
+from .history import schedule
+from .train import TRAININGS, fit, training_of
 from .run import QUICK, RunOptions, writable_folder
 from .compare import compare
 from .insight import sweep

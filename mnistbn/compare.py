@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from .data import MnistbnError
 from .models import semantics as backend_semantics
-from .train import History, LR_SWITCHES, METRICS, atomic_write
+from .history import History, LR_SWITCHES, METRICS, atomic_write
 from fastcore.meta import delegates
 from .run import QUICK, RunSpec, run_specs
 

@@ -8,7 +8,8 @@ import csv, json, math, random, statistics
 from pathlib import Path
 from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
-from .train import History, LR_SWITCHES, METRICS, atomic_write, loss_fn
+from .history import History, LR_SWITCHES, METRICS, atomic_write
+from .loss import loss_fn
 from fastcore.meta import delegates
 from .run import RunSpec, run_specs
 from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot

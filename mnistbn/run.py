@@ -15,7 +15,8 @@ import torch
 from .data import MNIST_FILES, MnistbnError, check_count, check_mnist, load_mnist, n_batches, resolve_device, takes
 from .models import build, semantics
 from .fast import fast_paths, resolve_fast
-from .train import KEEP, History, epoch_line, fit
+from .history import History
+from .train import KEEP, epoch_line, fit
 
 
 # %% auto #0
