@@ -10,11 +10,11 @@ from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
-from .models import MODELS, arch, build, semantics as backend_semantics
+from .models import MODELS, build, semantics as backend_semantics
 from .fast import fast_paths, resolve_fast
 from .loss import loss_fn
 from .history import schedule
-from .train import TRAININGS, fit, training_of
+from .train import fit, training_of
 from .run import QUICK, RunOptions, writable_folder
 from .compare import compare
 from .insight import sweep
@@ -136,16 +136,14 @@ def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, bat
 
 # %% ../nbs/08_cli.ipynb #0c0dd62b
 @call_parse
-def mnistbn_train(model:str='conv', # conv (the original's conv model), bn (with BatchNorm) or bn_before (BatchNorm before each ReLU)
+def mnistbn_train(model:str='conv', # conv (the original's), bn (BatchNorm after each ReLU) or bn_before (before it)
                   lr:float=1e-3, # learning rate of phase 1
                   lr2:float=None, # learning rate of phase 2 (default: lr / 10)
                   epochs1:int=1, # epochs of phase 1
                   epochs2:int=8, # epochs of phase 2
-                  # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original's Keras did
-                  lr_switch:str='applied',
+                  lr_switch:str='applied', # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original did
                   loss:str='keras', # keras (clipped, as the original's) or plain (PyTorch's cross-entropy)
-                  # the optimiser and what is done to its updates: adam (the original's), warmup100, clip1
-                  training:str='adam',
+                  training:str='adam', # the optimiser and its updates: adam (the original's), warmup100, clip1
                   seed:int=0, # initial weights, batch order and dropout
                   batch_size:int=64, # batch size
                   device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
@@ -153,25 +151,21 @@ def mnistbn_train(model:str='conv', # conv (the original's conv model), bn (with
                   out:str='runs/train', # output folder: history.json, history.csv, and the checkpoint while it trains
                   resume:store_true=False, # continue the run whose checkpoint is in the output folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32,
-                  # bf16
-                  fast:str='default',
+                  fast:str='default', # default (fastest same math), none, or of channels_last,fused,compile,graphs,tf32,bf16
                   no_progress:store_true=False, # no progress bar or per-epoch lines
-                  # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn (the original's),
-                  # keras-theano-cpu, or items: pool=all
-                  semantics:str='pytorch',
-                  # what the folder keeps when the run ends, besides the History: weights (weights.pt), checkpoint, or
-                  # history
-                  keep:str='weights',
+                  semantics:str='pytorch', # backend numerics: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items
+                  keep:str='weights', # what a finished run keeps besides its History: weights (weights.pt), checkpoint, history
                  ):
     "Train one configuration through its two phases and write its History."
     with cli_errors('mnistbn_train', f"Finished epochs are saved in {out}; add --resume to continue."):
-        phases, sem, dev, speed = _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size, semantics, device, fast)
+        phases, sem, dev, speed = _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size,
+                                              semantics, device, fast)
         sub = QUICK if quick else dict(n_train=None, n_valid=None)
         d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'])   # checked before any folder is made
         folder = writable_folder(out)
         h = fit(build(model, d.mean, d.std, seed=seed, semantics=sem), d, phases,
-                seed, lr_switch, batch_size, loss, training, folder=folder, resume=resume, progress=not no_progress, fast=speed, files=keep)
+                seed, lr_switch, batch_size, loss, training, folder=folder, resume=resume, progress=not no_progress,
+                fast=speed, files=keep)
         h.to_csv(folder/'history.csv')
         print(h)
         print(f"Written: {folder/'history.json'}, {folder/'history.csv'}" + {'weights': f", {folder/'weights.pt'}",

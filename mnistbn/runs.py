@@ -147,9 +147,9 @@ def epochs_done(folder:Path) -> int:
 
 def _fit(group:list[RunSpec], data, out:Path, opts:RunOptions) -> list[History]:
     "Train a group of runs of one kind as stacks of copies, one stack per epoch they resume from."
-    hists = {}
-    for at in sorted({epochs_done(out/'runs'/s.id) for s in group}):
-        g = [s for s in group if epochs_done(out/'runs'/s.id) == at]
+    hists, done = {}, {s: epochs_done(out/'runs'/s.id) for s in group}   # each checkpoint read once
+    for at in sorted(set(done.values())):
+        g = [s for s in group if done[s] == at]
         s = g[0]
         models = [build(s.model, data.mean, data.std, seed=r.seed, semantics=s.semantics) for r in g]
         show = opts.progress and opts.workers == 1 and opts.executor == 'local'

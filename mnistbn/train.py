@@ -13,9 +13,9 @@ from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
 from .data import MnistbnError, MNISTData, check_count, derive_seed, epoch_order, n_batches, takes
 from .models import SEMANTICS, Semantics, Stack
 from .fast import FAST_PATHS, Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
-from .loss import keras_loss, loss_fn, plain_loss, train_step
+from .loss import loss_fn, train_step
 from .evaluate import _norms, evaluate
-from .history import EXTRA, LR_SWITCHES, METRICS, History, atomic_write, schedule
+from .history import EXTRA, History, atomic_write, schedule
 from .stats import ActivationStats
 
 # %% auto #0
@@ -112,12 +112,13 @@ def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt
     for epoch in range(len(hists[0].records), len(c.plans[0])):
         if all(h.status != 'running' for h in hists): break
         lrs, left = [p[epoch][1] for p in c.plans], c.nb if not c.updates else min(c.nb, c.updates - epoch * c.nb)
-        start, tot = time.perf_counter(), 0
+        start, tot = time.perf_counter(), None
         for i, batch in enumerate(bar(epoch_batches(data, c.seeds, epoch, c.bs, left, dropouts), left, progress)):
             t = epoch * c.nb + i
             if i == 0 or c.train.warmup and t <= c.train.warmup:
                 set_lr(opt, [lr * warmup_factor(c.train, t) for lr in lrs])
-            tot = tot + step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
+            out = step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
+            tot = out.clone() if tot is None else tot.add_(out)
         n, vals = min(len(data.x_train), left * c.bs), evaluate().tolist()
         seconds = round(time.perf_counter() - start, 3)
         for h, plan, (loss, correct), v in zip(hists, c.plans, tot.tolist(), vals):
