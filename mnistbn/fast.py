@@ -63,18 +63,20 @@ def resolve_fast(device, # where training runs
     return on
 
 # %% ../nbs/02_fast.ipynb #77ae5288
-def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bool=False) -> torch.optim.Optimizer:
+def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bool=False,
+         eps:float=1e-8, # in PyTorch's convention, or with `keras` in Keras'
+        ) -> torch.optim.Optimizer:
     """The original's Adam (PyTorch's, or with `keras` Keras' own); with `graphs`, its rate in a device tensor, which a
     CUDA graph reads."""
     rate = torch.tensor(lr, device=device) if graphs else lr
-    return (KerasAdam if keras else torch.optim.Adam)(params, lr=rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None, capturable=graphs)
+    return (KerasAdam if keras else torch.optim.Adam)(params, lr=rate, betas=(0.9, 0.999), eps=eps, fused=fused or None,
+                                                     capturable=graphs)
 
 def set_lr(opt:torch.optim.Optimizer, lr:float|list) -> None:
     "Set every group's rate (a list: one per group); a tensor rate (as a CUDA graph reads it) is filled in place."
     for g, r in zip(opt.param_groups, lr if isinstance(lr, (list, tuple)) else [lr] * len(opt.param_groups)):
         if torch.is_tensor(g['lr']): g['lr'].fill_(r)
         else: g['lr'] = r
-
 
 # %% ../nbs/02_fast.ipynb #9ee2b500
 class KerasAdam(torch.optim.Adam):

@@ -12,8 +12,8 @@ from .data import MNIST_MEAN, MNIST_STD, MnistbnError
 
 # %% auto #0
 __all__ = ['SEMANTICS', 'MODELS', 'Normalize', 'batch_moments', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'Semantics', 'semantics',
-           'TheanoReLU', 'AllTiesMaxPool2d', 'Arch', 'arch', 'init_', 'build', 'conv_model', 'bn_model', 'stacked_norm',
-           'stacked_layer', 'Stack', 'Summary', 'param_counts', 'summary']
+           'TheanoReLU', 'AllTiesMaxPool2d', 'Arch', 'arch', 'init_', 'Standardized', 'build', 'conv_model', 'bn_model',
+           'stacked_norm', 'stacked_layer', 'Stack', 'Summary', 'param_counts', 'summary']
 
 # %% ../nbs/01_models.ipynb #8ca5611f
 class Normalize(nn.Module):
@@ -141,19 +141,22 @@ class AllTiesMaxPool2d(nn.MaxPool2d):
 @dataclass(frozen=True)
 class Arch:
     """A variant of the original's CNN, declared: its normalisation and where it sits, its activation, its
-    initialisation."""
-    norm:str|None=None # None, or 'bn': Keras' BatchNorm after each hidden layer's activation
+    initialisation, its weights' parametrisation."""
+    # None; 'bn': Keras' BatchNorm after each hidden layer's activation; 'ln': each sample's own (GroupNorm, 1 group)
+    norm:str|None=None
     norm_first:bool=False # the normalisation before the activation instead (as Ioffe & Szegedy put it)
     act:str='relu' # 'relu', or 'leaky': leaky ReLU with slope 0.1
     init:str='glorot' # Keras' 'glorot' uniform, or 'he' uniform (sqrt(6 / fan_in))
+    ws:bool=False # weight standardisation in conv2 and the first Dense layer (`Standardized`)
 
     @property
     def name(self) -> str:
         "Its name in `MODELS`."
         return next((k for k, v in MODELS.items() if v == self), 'custom')
 
-MODELS = {'conv': Arch(), 'bn': Arch('bn'), 'bn_before': Arch('bn', norm_first=True)}
-_ARCH_CHOICES = dict(norm=(None, 'bn'), act=('relu', 'leaky'), init=('glorot', 'he'))
+MODELS = {'conv': Arch(), 'bn': Arch('bn'), 'bn_before': Arch('bn', norm_first=True), 'layernorm': Arch('ln'),
+          'ws': Arch(ws=True), 'he': Arch(init='he'), 'leaky': Arch(act='leaky')}
+_ARCH_CHOICES = dict(norm=(None, 'bn', 'ln'), act=('relu', 'leaky'), init=('glorot', 'he'), ws=(False, True))
 
 def arch(spec:str|Arch) -> Arch:
     "The `Arch` that `spec` names (a key of `MODELS`), checked."
@@ -163,7 +166,6 @@ def arch(spec:str|Arch) -> Arch:
         if getattr(a, k) not in choices:
             raise MnistbnError(f"model {spec!r}: {k}={getattr(a, k)!r}; choose from {choices}.")
     return a
-
 
 # %% ../nbs/01_models.ipynb #76d78287
 _semantics = semantics   # `build` takes a parameter of that name
@@ -177,6 +179,13 @@ def init_(model:nn.Module, kind:str='glorot') -> nn.Module:
             else: nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
     return model
+
+class Standardized(nn.Module):
+    """Weight standardisation as a parametrisation of a layer's weight: each output unit's weights centred, then scaled
+    to unit norm (variance 1/fan_in, LeCun's scale). A step that moves all of a unit's weights alike moves nothing."""
+    def forward(self, w):
+        c = w.flatten(1) - w.flatten(1).mean(1, keepdim=True)
+        return (c / c.norm(dim=1, keepdim=True).clamp_min(1e-12)).view_as(w)
 
 # %% ../nbs/01_models.ipynb #13978171
 def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
@@ -193,6 +202,7 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
     act = (TheanoReLU if sem.relu0 else nn.ReLU) if a.act == 'relu' else (lambda: nn.LeakyReLU(0.1))
     pool = AllTiesMaxPool2d if sem.pool == 'all' else (lambda: nn.MaxPool2d(2))
     norm = {1: KerasBatchNorm1d, 2: lambda c: KerasBatchNorm2d(c, sem.bn_var == 'cudnn')}   # cuDNN: 4-d inputs only
+    if a.norm == 'ln': norm = {d: lambda c: nn.GroupNorm(1, c, eps=1e-3) for d in (1, 2)}
     def hidden(c, dim):   # activation and normalisation, in the arch's order
         layers = [act(), *([norm[dim](c)] if a.norm else [])]
         return layers[::-1] if a.norm_first else layers
@@ -206,6 +216,8 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
             nn.Linear(64*7*7, 512), *hidden(512, 1), nn.Dropout(0.5),
             nn.Linear(512, 10))
         init_(model, a.init)
+    for l in [l for l in model if isinstance(l, (nn.Conv2d, nn.Linear))][1:3] if a.ws else []:   # conv2, Dense 512
+        nn.utils.parametrize.register_parametrization(l, 'weight', Standardized())
     model.semantics, model.arch = sem, a   # training reads its Adam, and the run's model name, from here
     return model
 
@@ -254,13 +266,15 @@ def stacked_layer(layers:list, # the copies' layers at one place in the network,
         b = torch.stack([c.bias for c in layers])   # (S, out)
         return torch.baddbmm(b[:, None], h, W)
     if isinstance(l, nn.Flatten): return h.reshape(len(h), S, -1).transpose(0, 1)
-    if isinstance(l, nn.modules.batchnorm._BatchNorm) and h.dim() == 3:   # (S, N, F): the copies' features side by side
+    norm = isinstance(l, (nn.modules.batchnorm._BatchNorm, nn.GroupNorm))
+    if norm and h.dim() == 3:   # (S, N, F): normalised as (N, S*F), the copies' features side by side
         N = h.shape[1]
-        return stacked_norm(layers, h.transpose(0, 1).reshape(N, -1)).view(N, S, -1).transpose(0, 1)
-    if isinstance(l, nn.modules.batchnorm._BatchNorm): return stacked_norm(layers, h)
+        return stacked_layer(layers, h.transpose(0, 1).reshape(N, -1)).view(N, S, -1).transpose(0, 1)
+    if isinstance(l, nn.GroupNorm):   # each copy's channels in groups of their own
+        return F.group_norm(h, S * l.num_groups, _cat(layers, 'weight'), _cat(layers, 'bias'), l.eps)
+    if norm: return stacked_norm(layers, h)
     if isinstance(l, nn.Dropout) and l.training and mask is not None: return h * mask
     return l(h)   # the rest acts on each value or each channel alone: one module serves every copy
-
 
 # %% ../nbs/01_models.ipynb #66b633b7
 class Stack(nn.Module):

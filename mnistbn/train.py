@@ -19,38 +19,43 @@ from .history import EXTRA, History, atomic_write, schedule
 from .stats import ActivationStats
 
 # %% auto #0
-__all__ = ['TRAININGS', 'KEEP', 'Training', 'training_of', 'warmup_factor', 'model_name', 'model_semantics', 'run_config', 'bar',
-           'epoch_line', 'epoch_batches', 'run_epochs', 'save_runs', 'start_runs', 'FitOptions', 'Copies', 'per_copy',
-           'fit']
+__all__ = ['OPTIMIZERS', 'TRAININGS', 'KEEP', 'Training', 'training_of', 'warmup_factor', 'model_name', 'model_semantics',
+           'run_config', 'bar', 'epoch_line', 'epoch_batches', 'run_epochs', 'save_runs', 'start_runs', 'FitOptions',
+           'Copies', 'per_copy', 'fit']
 
 # %% ../nbs/03_train.ipynb #b71f1d25
+OPTIMIZERS = ('adam', 'radam', 'sgd')
+
 @dataclass(frozen=True)
 class Training:
     "A variant of the original's training, declared: its optimiser and what is done to its updates."
-    # 'adam': the original's Adam (betas 0.9 and 0.999, epsilon 1e-8; Keras' own under keras semantics)
+    # 'adam': the original's (betas 0.9, 0.999); 'radam': PyTorch's RAdam (the same betas); 'sgd': momentum 0.9
     optimizer:str='adam'
+    # Adam's (and RAdam's) epsilon: PyTorch's convention (added to the bias-corrected sqrt(v)), Keras' under its semantics
+    eps:float=1e-8
     warmup:int=0 # the rate rises linearly over this many first updates, from 1/warmup of it (0: no warmup)
     clip:float|None=None # each copy's gradient clipped to this global norm (None: no clipping)
 
     @property
     def name(self) -> str: return next((k for k, v in TRAININGS.items() if v == self), 'custom')
 
-TRAININGS = {'adam': Training(), 'warmup100': Training(warmup=100), 'clip1': Training(clip=1.)}
+TRAININGS = {'adam': Training(), 'warmup20': Training(warmup=20), 'warmup100': Training(warmup=100),
+             'adam_eps': Training(eps=1e-3), 'radam': Training('radam'), 'sgd': Training('sgd'), 'clip1': Training(clip=1.)}
 
 def training_of(spec:str|Training) -> Training:
     "The `Training` that `spec` names (a key of `TRAININGS`), checked."
     t = TRAININGS.get(spec) if isinstance(spec, str) else spec
-    if not isinstance(t, Training) or t.optimizer != 'adam':
+    if not isinstance(t, Training) or t.optimizer not in OPTIMIZERS:
         raise MnistbnError(f"training {spec!r}: choose one of {', '.join(TRAININGS)}.")
     check_count('warmup', t.warmup or None, 'updates')
     if t.clip is not None and not t.clip > 0:
         raise MnistbnError(f"training {spec!r}: clip={t.clip}; give a positive norm.")
+    if not t.eps > 0: raise MnistbnError(f"training {spec!r}: eps={t.eps}; give a positive epsilon.")
     return t
 
 def warmup_factor(t:Training, update:int) -> float:
     "What the rate is multiplied by at `update` (0-based)."
     return min(1., (update + 1) / t.warmup) if t.warmup else 1.
-
 
 # %% ../nbs/03_train.ipynb #cf3ba76a
 def model_name(model:nn.Module) -> str:
@@ -250,6 +255,20 @@ def _each(value, S:int, what:str, one=lambda v: not isinstance(v, (list, tuple))
     if len(value) != S: raise MnistbnError(f"{what}: give one for all {S} models or one per model, not {len(value)}.")
     return list(value)
 
+# %% ../nbs/03_train.ipynb #b18efa82
+_NOT_FOR = dict(radam=('fused', 'graphs'), sgd=('graphs',))   # fast paths an optimiser other than Adam cannot take
+
+def _paths(opts:FitOptions, device, sem:Semantics, train:Training) -> dict:
+    "Every fast path on or off for this training, checked (see `FitOptions.paths`)."
+    if sem.adam == 'keras' and train.optimizer != 'adam':
+        raise MnistbnError(f"training {train.name}: semantics adam=keras is Keras' Adam; use adam=pytorch with "
+                           f"{train.optimizer}.")
+    on = opts.paths(device, sem.adam == 'keras')
+    for n in _NOT_FOR.get(train.optimizer, ()):
+        if opts.fast.get(n): raise MnistbnError(f"fast path {n}: {train.optimizer} cannot take it. Leave it out.")
+        on[n] = False
+    return on
+
 # %% ../nbs/03_train.ipynb #2e41d678
 def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts:FitOptions) -> Copies:
     "`fit`'s arguments checked and spread over the copies (see `fit`)."
@@ -264,7 +283,7 @@ def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates,
         raise MnistbnError("phases: models trained side by side train the same number of epochs.")
     if opts.precise_bn and not _norms(models[0]):
         raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
-    on = opts.paths(data.x_train.device, model_semantics(models[0]).adam == 'keras')
+    on = _paths(opts, data.x_train.device, model_semantics(models[0]), train)
     configs = [run_config(m, data, p, bs, s, sw, loss, [k for k, v in on.items() if v], updates, train)
                for m, p, s, sw in zip(models, phases, seeds, switches)]
     plans = [p[:-(-updates // nb)] for p in plans] if updates else plans
@@ -272,11 +291,13 @@ def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates,
 
 # %% ../nbs/03_train.ipynb #f389e36b
 def _optimizer(models:list, c:Copies, keras:bool) -> torch.optim.Optimizer:
-    "The original's Adam with one param group per copy, each at its own rate (see Fast paths for `fused` and `graphs`)."
-    lrs, dev = [p[0][1] for p in c.plans], next(models[0].parameters()).device
+    "The training's optimiser with one param group per copy, each at its own rate (Fast paths: `fused`, `graphs`)."
+    lrs, dev, t = [p[0][1] for p in c.plans], next(models[0].parameters()).device, c.train
     rate = lambda lr: torch.tensor(lr, device=dev) if c.on['graphs'] else lr
     groups = [dict(params=list(m.parameters()), lr=rate(lr)) for m, lr in zip(models, lrs)]
-    return adam(groups, lrs[0], dev, c.on['fused'], c.on['graphs'], keras)
+    if t.optimizer == 'radam': return torch.optim.RAdam(groups, lrs[0], betas=(0.9, 0.999), eps=t.eps)
+    if t.optimizer == 'sgd': return torch.optim.SGD(groups, lrs[0], momentum=0.9, fused=c.on['fused'] or None)
+    return adam(groups, lrs[0], dev, c.on['fused'], c.on['graphs'], keras, t.eps)
 
 def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
     """The copies as a `Stack` on `device`, and what trains it: the stack, compiled and under bfloat16 autocast where
@@ -285,7 +306,6 @@ def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
     if on['channels_last']: stack.to(memory_format=torch.channels_last)
     net = torch.compile(stack) if on['compile'] else stack   # the masks come in as inputs: compiled dropout is eager's
     return stack, Autocast(net) if on['bf16'] else net
-
 
 # %% ../nbs/03_train.ipynb #2248a688
 def _step(net, opt, lossf, stats, train:Training, models:list):
