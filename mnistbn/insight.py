@@ -10,7 +10,9 @@ from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
 from .history import History, LR_SWITCHES, METRICS, atomic_write
 from .loss import loss_fn
+from .train import training_of
 from fastcore.meta import delegates
+from scipy.stats import binomtest, fisher_exact
 from .run import RunSpec, run_specs
 from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot
 
@@ -21,23 +23,18 @@ __all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plo
 # %% ../nbs/07_insight.ipynb #f3cffc98
 def wilson(k:int, # successes (here: runs that collapsed)
            n:int, # trials (runs)
-           z:float=1.96, # the normal quantile: 1.96 for 95%
           ) -> tuple[float, float]:
-    "The Wilson score interval for the probability behind k of n."
+    "The 95% Wilson score interval for the probability behind k of n (scipy's `binomtest`)."
     if n == 0: return 0., 1.
-    p, d = k / n, 1 + z * z / n
-    centre, half = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return max(0., centre - half), min(1., centre + half)
+    ci = binomtest(k, n).proportion_ci(0.95, method='wilson')
+    return float(ci.low), float(ci.high)
 
 # %% ../nbs/07_insight.ipynb #b922dd4a
 def fisher(k1:int, n1:int, # k1 of n1 in the first group
            k2:int, n2:int, # k2 of n2 in the second
           ) -> float:
-    """The two-sided p-value of Fisher's exact test for k1 of n1 against k2 of n2 (tables at most as likely as the one
-    seen)."""
-    K, N = k1 + k2, n1 + n2
-    pr = lambda k: math.comb(n1, k) * math.comb(n2, K - k) / math.comb(N, K)
-    return min(1., sum(pr(k) for k in range(max(0, K - n2), min(K, n1) + 1) if pr(k) <= pr(k1) * (1 + 1e-9)))
+    "The two-sided p-value of Fisher's exact test for k1 of n1 against k2 of n2 (scipy's `fisher_exact`)."
+    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
 
 # %% ../nbs/07_insight.ipynb #dec40ea5
 def load_stats(folder:str|Path) -> dict:
@@ -103,6 +100,7 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
                 quick:bool=False, # 2,000 training and 1,000 test images
                 semantics='pytorch', # the backend's gradients and Adam (see Models)
                 lr_switch:str='applied', # with several phases: 'applied', or 'ignored' (the first rate throughout)
+                training:str='adam', # how every run trains (`TRAININGS`)
                ) -> list[RunSpec]:
     "Every run of the sweep, checked before anything is trained: by model, loss, rate, then seed."
     models, lrs, seeds, losses = list(models), [float(r) for r in lrs], [int(s) for s in seeds], list(losses)
@@ -122,8 +120,8 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
         raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
     if lr_switch not in LR_SWITCHES:
         raise MnistbnError(f"lr_switch {lr_switch!r}: choose from {', '.join(LR_SWITCHES)}.")
-    sem, pe = backend_semantics(semantics).name, tuple(int(n) for n in phase_epochs)
-    return [RunSpec(m, r, lr_switch, s, quick, sem, pe, l, updates) for m in models for l in losses for r in lrs for s in seeds]
+    sem, pe, training = backend_semantics(semantics).name, tuple(int(n) for n in phase_epochs), training_of(training).name
+    return [RunSpec(m, r, lr_switch, s, quick, sem, pe, l, updates, training) for m in models for l in losses for r in lrs for s in seeds]
 
 # %% ../nbs/07_insight.ipynb #b3ffee29
 def _key(s:RunSpec) -> tuple: return s.model, s.loss, s.lr, s.semantics, s.phase_epochs, s.updates, s.lr_switch
@@ -148,11 +146,12 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
 
 # %% ../nbs/07_insight.ipynb #e68e95ad
 def sensitivity(hists:dict, # {RunSpec: History} of a sweep
+                key=lambda s: (s.model, s.loss), # what the runs are grouped by, from each one's RunSpec
                ) -> dict:
-    "Per (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over the seeds."
+    "Per group (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over the seeds."
     final = lambda h: min(h.final['val_loss'], _LN10) if h.status == 'finished' and math.isfinite(h.final['val_loss']) else _LN10
     by = {}
-    for s, h in hists.items(): by.setdefault((s.model, s.loss), {}).setdefault(s.seed, {})[s.lr] = final(h)
+    for s, h in hists.items(): by.setdefault(key(s), {}).setdefault(s.seed, {})[s.lr] = final(h)
     out = {}
     for key, seeds in by.items():
         lrs = sorted(set.intersection(*(set(v) for v in seeds.values())))
