@@ -8,7 +8,7 @@ import contextlib, sys
 from dataclasses import asdict
 from pathlib import Path
 from fastcore.meta import delegates
-from fastcore.script import call_parse, store_true
+from fastcore.script import Param, call_parse, store_true
 from .data import MnistbnError, load_mnist, resolve_device
 from .models import MODELS, build, semantics as backend_semantics
 from .fast import fast_paths, resolve_fast
@@ -18,7 +18,7 @@ from .train import fit, training_of
 from .run import QUICK, RunOptions, writable_folder
 from .compare import compare
 from .insight import sweep
-
+from .remedies import ARMS, LRS, remedies
 
 # %% auto #0
 __all__ = ['cli_errors', 'parse_seeds', 'parse_list', 'parse_numbers', 'parse_count', 'run_flags', 'mnistbn_compare',
@@ -136,14 +136,14 @@ def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, bat
 
 # %% ../nbs/09_cli.ipynb #0c0dd62b
 @call_parse
-def mnistbn_train(model:str='conv', # conv (the original's), bn (BatchNorm after each ReLU) or bn_before (before it)
+def mnistbn_train(model:str='conv', # conv (the original's), bn (BatchNorm after each ReLU), or bn_before, layernorm, ws, he, leaky
                   lr:float=1e-3, # learning rate of phase 1
                   lr2:float=None, # learning rate of phase 2 (default: lr / 10)
                   epochs1:int=1, # epochs of phase 1
                   epochs2:int=8, # epochs of phase 2
                   lr_switch:str='applied', # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original did
                   loss:str='keras', # keras (clipped, as the original's) or plain (PyTorch's cross-entropy)
-                  training:str='adam', # the optimiser and its updates: adam (the original's), warmup100, clip1
+                  training:str='adam', # the optimiser and its updates: adam (the original's), warmup20, warmup100, adam_eps, radam, sgd, clip1
                   seed:int=0, # initial weights, batch order and dropout
                   batch_size:int=64, # batch size
                   device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
@@ -171,28 +171,47 @@ def mnistbn_train(model:str='conv', # conv (the original's), bn (BatchNorm after
         print(f"Written: {folder/'history.json'}, {folder/'history.csv'}" + {'weights': f", {folder/'weights.pt'}",
               'checkpoint': f", {folder/'checkpoint.pt'}"}.get(keep, ''))
 
-
 # %% ../nbs/09_cli.ipynb #bd5a3b48
+_ARMS_HELP = ("arms to compare instead of --models, each a model and its training; writes remedies.* (see Remedies): " +
+              '; '.join(f"{k}: {a.about}" for k, a in ARMS.items()))
+
+def _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, semantics, opts:dict) -> tuple[str, list]:
+    "`mnistbn_sweep --arms`: the remedies' comparison, and the files it wrote."
+    if (models, epochs, loss, semantics) != ('conv,bn', '1', 'keras', 'pytorch'):
+        raise MnistbnError("--arms: each arm names its model and training, and trains one epoch of the original's loss; "
+                           "leave --models, --epochs, --loss and --semantics out.")
+    lrs = parse_numbers('--lrs', lrs) if lrs is not None else (1e-3, 1e-2, 1e-1) if quick else LRS
+    md = remedies(out, parse_list(arms), lrs, seeds, parse_count('--updates', updates or '200'), quick, **opts)
+    return md, ['remedies.md', 'remedies.csv', 'remedies.png', 'remedies_lr50.png']
+
+# %% ../nbs/09_cli.ipynb #d489ef4d
 @call_parse
 @delegates(run_flags)
-def mnistbn_sweep(out:str='runs/sweep', # output folder: sweep.csv, sweep.md, sweep.png and runs/<run>/
-                  models:str='conv,bn', # models to sweep, of: conv, bn, bn_before (BatchNorm before each ReLU)
-                  lrs:str='1e-3,3e-3,1e-2,3e-2,1e-1', # first learning rates, comma-separated
+def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arms runs/remedies), and runs/<run>/ in it
+                  models:str='conv,bn', # models to sweep, of: conv, bn, bn_before, layernorm, ws, he, leaky (see Models)
+                  arms:Param(_ARMS_HELP, str)=None,
+                  # first learning rates, comma-separated (default: 1e-3,3e-3,1e-2,3e-2,1e-1; with --arms the 8 of
+                  # 1e-3,2e-3,...,0.2, with --arms --quick 1e-3,1e-2,1e-1)
+                  lrs:str=None,
                   seeds:str=None, # seeds, as 0-19 or 0,1,2 (default: 0-19; with --quick 0-4)
                   # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
                   epochs:str='1',
                   loss:str='keras', # keras (clipped, the original's), plain, or keras,plain
-                  updates:str=None, # stop each run after this many updates (default: the whole schedule)
+                  updates:str=None, # stop each run after this many updates (default: the whole schedule; with --arms 200)
                   quick:store_true=False, # 2,000 training / 1,000 test images: a small sweep in minutes on a CPU
                   # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or
                   # items: pool=all
                   semantics:str='pytorch',
                   **kwargs):
-    "Sweep the first learning rate: P(collapse) with its interval, and final val_acc, per model and rate."
+    "Sweep the first learning rate: P(collapse) with its interval, and final val_acc, per model (or arm) and rate."
+    out = out or ('runs/remedies' if arms else 'runs/sweep')
     with cli_errors('mnistbn_sweep', f"Finished runs are in {out}/runs; run the same command again to continue."):
-        md = sweep(out, parse_list(models), parse_numbers('--lrs', lrs), parse_seeds(seeds or ('0-4' if quick else '0-19')),
-                   tuple(parse_numbers('--epochs', epochs, int)), parse_list(loss), parse_count('--updates', updates), quick, semantics,
-                   **asdict(run_flags(**kwargs)))
+        seeds, opts = parse_seeds(seeds or ('0-4' if quick else '0-19')), asdict(run_flags(**kwargs))
+        if arms: md, files = _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, semantics, opts)
+        else:
+            md = sweep(out, parse_list(models), parse_numbers('--lrs', '1e-3,3e-3,1e-2,3e-2,1e-1' if lrs is None else lrs), seeds,
+                       tuple(parse_numbers('--epochs', epochs, int)), parse_list(loss), parse_count('--updates', updates),
+                       quick, semantics, **opts)
+            files = ['sweep.md', 'sweep.csv', 'sweep.png']
         print(md)
-        print(f"Written: {Path(out)/'sweep.md'}, {Path(out)/'sweep.csv'}, {Path(out)/'sweep.png'}, {Path(out)/'runs'}/")
-
+        print('Written: ' + ', '.join(str(Path(out)/f) for f in files + ['runs']) + '/')
