@@ -31,7 +31,8 @@ class Training:
     "A variant of the original's training, declared: its optimiser and what is done to its updates."
     # 'adam': the original's (betas 0.9, 0.999); 'radam': PyTorch's RAdam (the same betas); 'sgd': momentum 0.9
     optimizer:str='adam'
-    # Adam's (and RAdam's) epsilon: PyTorch's convention (added to the bias-corrected sqrt(v)), Keras' under its semantics
+    # Adam's (and RAdam's) epsilon: PyTorch's convention (added to the bias-corrected sqrt(v)); under Keras'
+    # semantics Keras' own
     eps:float=1e-8
     warmup:int=0 # the rate rises linearly over this many first updates, from 1/warmup of it (0: no warmup)
     clip:float|None=None # each copy's gradient clipped to this global norm (None: no clipping)
@@ -40,7 +41,8 @@ class Training:
     def name(self) -> str: return next((k for k, v in TRAININGS.items() if v == self), 'custom')
 
 TRAININGS = {'adam': Training(), 'warmup20': Training(warmup=20), 'warmup100': Training(warmup=100),
-             'adam_eps': Training(eps=1e-3), 'radam': Training('radam'), 'sgd': Training('sgd'), 'clip1': Training(clip=1.)}
+             'adam_eps': Training(eps=1e-3), 'radam': Training('radam'), 'sgd': Training('sgd'),
+             'clip1': Training(clip=1.)}
 
 def training_of(spec:str|Training) -> Training:
     "The `Training` that `spec` names (a key of `TRAININGS`), checked."
