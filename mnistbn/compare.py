@@ -4,12 +4,12 @@
 
 # %% ../nbs/06_compare.ipynb #48aa6f36
 from __future__ import annotations
-import csv, math, statistics
+import math, statistics
 from pathlib import Path
 import torch
 from .data import MnistbnError
 from .models import semantics as backend_semantics
-from .history import History, LR_SWITCHES, METRICS, atomic_write
+from .history import History, LR_SWITCHES, METRICS, atomic_write, write_csv
 from fastcore.meta import delegates
 from .run import QUICK, RunSpec, run_specs
 
@@ -110,12 +110,8 @@ def table_md(rows:list[dict]) -> str:
 def table_csv(rows:list[dict], path:Path) -> None:
     "The table's numbers, one row per configuration, every statistic in its own column."
     cols = ['label', 'model', 'lr', 'lr_switch', 'n', 'diverged', 'collapsed', 'quick']
-    def write(p):
-        with open(p, 'w', newline='') as f:
-            w = csv.writer(f)
-            w.writerow(cols + [f"{k}_{s}" for k in METRICS for s in _STATS])
-            w.writerows([r[c] for c in cols] + [r[k][s] for k in METRICS for s in _STATS] for r in rows)
-    atomic_write(path, write)
+    write_csv(path, cols + [f"{k}_{s}" for k in METRICS for s in _STATS],
+              ([r[c] for c in cols] + [r[k][s] for k in METRICS for s in _STATS] for r in rows))
 
 # %% ../nbs/06_compare.ipynb #2a0dd353
 def pyplot(path=None):

@@ -11,7 +11,7 @@ from fastcore.basics import patch
 from .data import MnistbnError
 
 # %% auto #0
-__all__ = ['METRICS', 'EXTRA', 'LR_SWITCHES', 'atomic_write', 'History', 'schedule']
+__all__ = ['METRICS', 'EXTRA', 'LR_SWITCHES', 'atomic_write', 'write_csv', 'History', 'schedule']
 
 # %% ../nbs/03c_history.ipynb #36a17855
 def atomic_write(path:Path, write) -> None:
@@ -29,6 +29,15 @@ def atomic_write(path:Path, write) -> None:
                            "folder; "
                            "what was written before is kept, and the same command carries on from it.") from None
 
+
+def write_csv(path:Path, header:list, rows) -> None:
+    "`rows` (each a list of values) under `header`, as CSV at `path`, written whole (`atomic_write`)."
+    def write(p):
+        with open(p, 'w', newline='') as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
+    atomic_write(path, write)
 
 # %% ../nbs/03c_history.ipynb #23c00623
 METRICS = ['loss', 'acc', 'val_loss', 'val_acc']

@@ -4,11 +4,11 @@
 
 # %% ../nbs/07_insight.ipynb #33b1b695
 from __future__ import annotations
-import csv, json, math, random, statistics
+import json, math, random, statistics
 from pathlib import Path
 from .data import MnistbnError
 from .models import MODELS, semantics as backend_semantics
-from .history import History, LR_SWITCHES, METRICS, atomic_write
+from .history import LR_SWITCHES, METRICS, atomic_write, write_csv
 from .loss import loss_fn
 from .train import training_of
 from fastcore.meta import delegates
@@ -18,7 +18,7 @@ from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot
 
 # %% auto #0
 __all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows',
-           'sensitivity', 'sweep_csv', 'sweep_md', 'plot_sweep', 'sweep', 'original_distance']
+           'sensitivity', 'sweep_md', 'plot_sweep', 'sweep', 'original_distance']
 
 # %% ../nbs/07_insight.ipynb #f3cffc98
 def wilson(k:int, # successes (here: runs that collapsed)
@@ -164,15 +164,6 @@ def sensitivity(hists:dict, # {RunSpec: History} of a sweep
 SWEEP_COLUMNS = ['model', 'loss', 'lr', 'semantics', 'phase_epochs', 'updates', 'lr_switch', 'seeds', 'collapsed', 'diverged',
                  'p_collapse', 'ci_low', 'ci_high', 'val_acc_median', 'val_acc_min', 'val_acc_max', 'val_acc_batch_median']
 
-def sweep_csv(rows:list[dict], path:Path) -> None:
-    "The sweep's rows as CSV, one column per number."
-    def write(p):
-        with open(p, 'w', newline='') as f:
-            w = csv.DictWriter(f, SWEEP_COLUMNS)
-            w.writeheader()
-            w.writerows(rows)
-    atomic_write(path, write)
-
 def sweep_md(rows:list[dict], sens:dict) -> str:
     "The sweep as a Markdown table, with each model's learning-rate sensitivity."
     lines = ['| model | loss | lr | seeds | collapsed | P(collapse) [95% CI] | val_acc median | min | max | '
@@ -243,10 +234,9 @@ def sweep(out:str|Path='runs/sweep', # output folder: sweep.csv, sweep.md, sweep
     out, rows = Path(out), sweep_rows(hists)
     md = sweep_md(rows, sensitivity(hists))
     atomic_write(out/'sweep.md', lambda p: Path(p).write_text(md))
-    sweep_csv(rows, out/'sweep.csv')
+    write_csv(out/'sweep.csv', SWEEP_COLUMNS, ([r[c] for c in SWEEP_COLUMNS] for r in rows))
     pyplot().close(plot_sweep(hists, out/'sweep.png', title + (' (QUICK MODE: 2,000 images)' if quick else '')))
     return md
-
 
 # %% ../nbs/07_insight.ipynb #e0b4c6f1
 def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each group's runs of the original's rows

@@ -4,25 +4,22 @@
 
 # %% ../nbs/08_remedies.ipynb #b731069d
 from __future__ import annotations
-import csv, math, statistics
+import math, statistics
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from scipy.stats import binomtest
 from fastcore.meta import delegates
 from .data import MnistbnError
-from .models import MODELS
-from .train import TRAININGS
-from .history import History, atomic_write
-from .runs import RunSpec, finished
+from .history import History, atomic_write, write_csv
+from .runs import RunSpec
 from .run import run_specs
 from .compare import collapsed, pyplot
 from .insight import sensitivity, sweep_specs, wilson
 
 # %% auto #0
 __all__ = ['ARMS', 'LRS', 'REMEDY_COLUMNS', 'Arm', 'arms_of', 'remedy_specs', 'failed', 'test_acc', 'mcnemar', 'remedy_rows',
-           'lr50', 'lr50_ratio', 'remedies_csv', 'remedies_md', 'plot_remedies', 'plot_lr50', 'write_remedies',
-           'remedies']
+           'lr50', 'lr50_ratio', 'remedies_md', 'plot_remedies', 'plot_lr50', 'write_remedies', 'remedies']
 
 # %% ../nbs/08_remedies.ipynb #7ff16dba
 @dataclass(frozen=True)
@@ -147,15 +144,6 @@ def lr50_ratio(a:dict, b:dict) -> tuple[float, float, float]:
 REMEDY_COLUMNS = ['arm', 'lr', 'grid_lr', 'seeds', 'collapsed', 'diverged', 'p_collapse', 'ci_low', 'ci_high',
                   'val_acc_median', 'val_acc_min', 'val_acc_max', 'mcnemar_p']
 
-def remedies_csv(rows:list[dict], path:Path) -> None:
-    "The rows as CSV, one column per number."
-    def write(p):
-        with open(p, 'w', newline='') as f:
-            w = csv.DictWriter(f, REMEDY_COLUMNS)
-            w.writeheader()
-            w.writerows(rows)
-    atomic_write(path, write)
-
 def _interval(f:dict) -> str:
     if f['how'] == 'none failed': return f"> {f['low']:.3g}"
     if f['how'] == 'all failed': return f"< {f['high']:.3g}"
@@ -244,7 +232,7 @@ def write_remedies(out:str|Path, hists:dict, arms:dict, note:str='') -> str:
     fits = {a: lr50(hists, arms, a) for a in dict.fromkeys(arms.values())}
     md = remedies_md(rows, fits, sensitivity(hists, key=lambda s: arms[s]))
     atomic_write(out/'remedies.md', lambda p: Path(p).write_text(md))
-    remedies_csv(rows, out/'remedies.csv')
+    write_csv(out/'remedies.csv', REMEDY_COLUMNS, ([r[c] for c in REMEDY_COLUMNS] for r in rows))
     pyplot().close(plot_remedies(rows, fits, out/'remedies.png', note))
     pyplot().close(plot_lr50(fits, out/'remedies_lr50.png'))
     return md
