@@ -136,14 +136,14 @@ def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, bat
 
 # %% ../nbs/09_cli.ipynb #0c0dd62b
 @call_parse
-def mnistbn_train(model:str='conv', # conv (the original's), bn (BatchNorm after each ReLU), or bn_before, layernorm, ws, he, leaky
+def mnistbn_train(model:str='conv', # conv (the original's), bn (its BN model), bn_before, layernorm, ws, he, leaky
                   lr:float=1e-3, # learning rate of phase 1
                   lr2:float=None, # learning rate of phase 2 (default: lr / 10)
                   epochs1:int=1, # epochs of phase 1
                   epochs2:int=8, # epochs of phase 2
-                  lr_switch:str='applied', # applied: phase 2 trains at lr2; ignored: at lr throughout, as the original did
+                  lr_switch:str='applied', # applied: phase 2 at lr2; ignored: at lr throughout (as the original ran)
                   loss:str='keras', # keras (clipped, as the original's) or plain (PyTorch's cross-entropy)
-                  training:str='adam', # the optimiser and its updates: adam (the original's), warmup20, warmup100, adam_eps, radam, sgd, clip1
+                  training:str='adam', # adam (the original's), warmup20, warmup100, adam_eps, radam, sgd, clip1
                   seed:int=0, # initial weights, batch order and dropout
                   batch_size:int=64, # batch size
                   device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
@@ -151,10 +151,10 @@ def mnistbn_train(model:str='conv', # conv (the original's), bn (BatchNorm after
                   out:str='runs/train', # output folder: history.json, history.csv, and the checkpoint while it trains
                   resume:store_true=False, # continue the run whose checkpoint is in the output folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  fast:str='default', # default (fastest same math), none, or of channels_last,fused,compile,graphs,tf32,bf16
+                  fast:str='default', # default, none, or of: channels_last,fused,compile,graphs,tf32,bf16
                   no_progress:store_true=False, # no progress bar or per-epoch lines
-                  semantics:str='pytorch', # backend numerics: pytorch, keras-cudnn (the original's), keras-theano-cpu, or items
-                  keep:str='weights', # what a finished run keeps besides its History: weights (weights.pt), checkpoint, history
+                  semantics:str='pytorch', # pytorch, keras-cudnn (the original's), keras-theano-cpu, or items
+                  keep:str='weights', # kept besides the History: weights (weights.pt), checkpoint, history
                  ):
     "Train one configuration through its two phases and write its History."
     with cli_errors('mnistbn_train', f"Finished epochs are saved in {out}; add --resume to continue."):
@@ -178,8 +178,8 @@ _ARMS_HELP = ("arms to compare instead of --models, each a model and its trainin
 def _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, semantics, opts:dict) -> tuple[str, list]:
     "`mnistbn_sweep --arms`: the remedies' comparison, and the files it wrote."
     if (models, epochs, loss, semantics) != ('conv,bn', '1', 'keras', 'pytorch'):
-        raise MnistbnError("--arms: each arm names its model and training, and trains one epoch of the original's loss; "
-                           "leave --models, --epochs, --loss and --semantics out.")
+        raise MnistbnError("--arms: each arm names its model and training, and trains one epoch of the original's "
+                           "loss; leave --models, --epochs, --loss and --semantics out.")
     lrs = parse_numbers('--lrs', lrs) if lrs is not None else (1e-3, 1e-2, 1e-1) if quick else LRS
     md = remedies(out, parse_list(arms), lrs, seeds, parse_count('--updates', updates or '200'), quick, **opts)
     return md, ['remedies.md', 'remedies.csv', 'remedies.png', 'remedies_lr50.png']
@@ -188,7 +188,7 @@ def _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, seman
 @call_parse
 @delegates(run_flags)
 def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arms runs/remedies), and runs/<run>/ in it
-                  models:str='conv,bn', # models to sweep, of: conv, bn, bn_before, layernorm, ws, he, leaky (see Models)
+                  models:str='conv,bn', # of: conv, bn, bn_before, layernorm, ws, he, leaky (see Models)
                   arms:Param(_ARMS_HELP, str)=None,
                   # first learning rates, comma-separated (default: 1e-3,3e-3,1e-2,3e-2,1e-1; with --arms the 8 of
                   # 1e-3,2e-3,...,0.2, with --arms --quick 1e-3,1e-2,1e-1)
@@ -197,7 +197,7 @@ def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arm
                   # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
                   epochs:str='1',
                   loss:str='keras', # keras (clipped, the original's), plain, or keras,plain
-                  updates:str=None, # stop each run after this many updates (default: the whole schedule; with --arms 200)
+                  updates:str=None, # stop each run after this many updates (default: all; with --arms 200)
                   quick:store_true=False, # 2,000 training / 1,000 test images: a small sweep in minutes on a CPU
                   # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or
                   # items: pool=all
@@ -209,9 +209,9 @@ def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arm
         seeds, opts = parse_seeds(seeds or ('0-4' if quick else '0-19')), asdict(run_flags(**kwargs))
         if arms: md, files = _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, semantics, opts)
         else:
-            md = sweep(out, parse_list(models), parse_numbers('--lrs', '1e-3,3e-3,1e-2,3e-2,1e-1' if lrs is None else lrs), seeds,
-                       tuple(parse_numbers('--epochs', epochs, int)), parse_list(loss), parse_count('--updates', updates),
-                       quick, semantics, **opts)
+            lrs = parse_numbers('--lrs', '1e-3,3e-3,1e-2,3e-2,1e-1' if lrs is None else lrs)
+            md = sweep(out, parse_list(models), lrs, seeds, tuple(parse_numbers('--epochs', epochs, int)),
+                       parse_list(loss), parse_count('--updates', updates), quick, semantics, **opts)
             files = ['sweep.md', 'sweep.csv', 'sweep.png']
         print(md)
         print('Written: ' + ', '.join(str(Path(out)/f) for f in files + ['runs']) + '/')

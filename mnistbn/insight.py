@@ -51,13 +51,16 @@ def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.s
               ):
     "Each statistic of each layer against updates, one line per run; with `path`, saved as PNG."
     plt = pyplot(path)
-    fig, axes = plt.subplots(len(fields), len(layers), figsize=(3.7 * len(layers), 2.4 * len(fields)), sharex=True, squeeze=False)
-    for (label, s), color in zip(runs.items(), ['tab:red', 'tab:blue', 'tab:orange', 'tab:green', 'tab:purple', 'tab:gray']):
+    fig, axes = plt.subplots(len(fields), len(layers), figsize=(3.7 * len(layers), 2.4 * len(fields)), sharex=True,
+                             squeeze=False)
+    colors = ['tab:red', 'tab:blue', 'tab:orange', 'tab:green', 'tab:purple', 'tab:gray']
+    for (label, s), color in zip(runs.items(), colors):
         n = len(s['update']) if last is None else sum(u <= last for u in s['update'])
         for j, layer in enumerate(layers):
             if layer not in s['layers']: continue
             for i, f in enumerate(fields):
-                if f in s['layers'][layer]: axes[i][j].plot(s['update'][:n], s['layers'][layer][f][:n], color=color, lw=1.2, label=label)
+                if f not in s['layers'][layer]: continue
+                axes[i][j].plot(s['update'][:n], s['layers'][layer][f][:n], color=color, lw=1.2, label=label)
     for j, layer in enumerate(layers):
         axes[0][j].set_title(layer)
         axes[-1][j].set_xlabel('update')
@@ -74,7 +77,8 @@ def plot_hist(runs:dict, # {label: stats}
     scale."""
     import numpy as np
     plt = pyplot(path)
-    fig, axes = plt.subplots(len(runs), len(layers), figsize=(3.7 * len(layers), 2.3 * len(runs)), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(len(runs), len(layers), figsize=(3.7 * len(layers), 2.3 * len(runs)), squeeze=False,
+                             sharey=True)
     for i, (label, s) in enumerate(runs.items()):
         lo, hi, nb = s['bins']
         for j, layer in enumerate(layers):
@@ -94,7 +98,8 @@ def plot_hist(runs:dict, # {label: stats}
 def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
                 lrs=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1), # first learning rates
                 seeds=range(20), # seeds, each run at every (model, rate, loss)
-                phase_epochs=(1,), # epochs of each phase, the n-th at lr / 10**(n-1): (1,) one epoch; (1, 8) the original's
+                # epochs of each phase, the n-th at lr / 10**(n-1): (1,) one epoch; (1, 8) the original's
+                phase_epochs=(1,),
                 losses=('keras',), # 'keras' (clipped) and/or 'plain'
                 updates:int|None=None, # stop each run after this many updates; None: the whole schedule
                 quick:bool=False, # 2,000 training and 1,000 test images
@@ -104,7 +109,8 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
                ) -> list[RunSpec]:
     "Every run of the sweep, checked before anything is trained: by model, loss, rate, then seed."
     models, lrs, seeds, losses = list(models), [float(r) for r in lrs], [int(s) for s in seeds], list(losses)
-    for what, v in [('models', models), ('lrs', lrs), ('seeds', seeds), ('losses', losses), ('phase_epochs', list(phase_epochs))]:
+    lists = dict(models=models, lrs=lrs, seeds=seeds, losses=losses, phase_epochs=list(phase_epochs))
+    for what, v in lists.items():
         if not v: raise MnistbnError(f"{what} is empty: give at least one.")
     for m in models:
         if m not in MODELS: raise MnistbnError(f"model {m!r}: choose from {', '.join(MODELS)}.")
@@ -120,8 +126,10 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
         raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
     if lr_switch not in LR_SWITCHES:
         raise MnistbnError(f"lr_switch {lr_switch!r}: choose from {', '.join(LR_SWITCHES)}.")
-    sem, pe, training = backend_semantics(semantics).name, tuple(int(n) for n in phase_epochs), training_of(training).name
-    return [RunSpec(m, r, lr_switch, s, quick, sem, pe, l, updates, training) for m in models for l in losses for r in lrs for s in seeds]
+    sem, pe = backend_semantics(semantics).name, tuple(int(n) for n in phase_epochs)
+    training = training_of(training).name
+    return [RunSpec(m, r, lr_switch, s, quick, sem, pe, l, updates, training)
+            for m in models for l in losses for r in lrs for s in seeds]
 
 # %% ../nbs/07_insight.ipynb #b3ffee29
 def _key(s:RunSpec) -> tuple: return s.model, s.loss, s.lr, s.semantics, s.phase_epochs, s.updates, s.lr_switch
@@ -137,8 +145,9 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
         k, acc = sum(map(collapsed, ok)), sorted(h.final['val_acc'] for h in ok)
         batch = [h.final['val_acc_batch'] for h in ok if 'val_acc_batch' in h.final]
         lo, hi = wilson(k, len(runs))
-        rows.append(dict(model=model, loss=loss, lr=lr, semantics=sem, phase_epochs='+'.join(map(str, pe or ())), updates=updates or '',
-                         lr_switch=sw, seeds=len(runs), collapsed=k, diverged=len(runs) - len(ok), p_collapse=k / len(runs),
+        rows.append(dict(model=model, loss=loss, lr=lr, semantics=sem, phase_epochs='+'.join(map(str, pe or ())),
+                         updates=updates or '', lr_switch=sw, seeds=len(runs), collapsed=k,
+                         diverged=len(runs) - len(ok), p_collapse=k / len(runs),
                          ci_low=lo, ci_high=hi, val_acc_median=statistics.median(acc) if acc else math.nan,
                          val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan,
                          val_acc_batch_median=statistics.median(batch) if batch else math.nan))
@@ -148,34 +157,40 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
 def sensitivity(hists:dict, # {RunSpec: History} of a sweep
                 key=lambda s: (s.model, s.loss), # what the runs are grouped by, from each one's RunSpec
                ) -> dict:
-    "Per group (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over the seeds."
-    final = lambda h: min(h.final['val_loss'], _LN10) if h.status == 'finished' and math.isfinite(h.final['val_loss']) else _LN10
+    "Per group (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over seeds."
+    ok = lambda h: h.status == 'finished' and math.isfinite(h.final['val_loss'])
+    final = lambda h: min(h.final['val_loss'], _LN10) if ok(h) else _LN10
     by = {}
     for s, h in hists.items(): by.setdefault(key(s), {}).setdefault(s.seed, {})[s.lr] = final(h)
     out = {}
     for key, seeds in by.items():
         lrs = sorted(set.intersection(*(set(v) for v in seeds.values())))
         per_seed = [statistics.fmean(v[r] for r in lrs) - min(v[r] for r in lrs) for v in seeds.values()]
-        out[key] = dict(mean=statistics.fmean(per_seed), std=statistics.stdev(per_seed) if len(per_seed) > 1 else math.nan,
+        sd = statistics.stdev(per_seed) if len(per_seed) > 1 else math.nan
+        out[key] = dict(mean=statistics.fmean(per_seed), std=sd,
                         seeds=len(per_seed), lrs=lrs)
     return out
 
 # %% ../nbs/07_insight.ipynb #ed6df4b8
-SWEEP_COLUMNS = ['model', 'loss', 'lr', 'semantics', 'phase_epochs', 'updates', 'lr_switch', 'seeds', 'collapsed', 'diverged',
-                 'p_collapse', 'ci_low', 'ci_high', 'val_acc_median', 'val_acc_min', 'val_acc_max', 'val_acc_batch_median']
+SWEEP_COLUMNS = ['model', 'loss', 'lr', 'semantics', 'phase_epochs', 'updates', 'lr_switch', 'seeds', 'collapsed',
+                 'diverged', 'p_collapse', 'ci_low', 'ci_high', 'val_acc_median', 'val_acc_min', 'val_acc_max',
+                 'val_acc_batch_median']
 
 def sweep_md(rows:list[dict], sens:dict) -> str:
     "The sweep as a Markdown table, with each model's learning-rate sensitivity."
     lines = ['| model | loss | lr | seeds | collapsed | P(collapse) [95% CI] | val_acc median | min | max | '
              'val_acc_batch median |', '|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
-        lines.append(f"| {r['model']} | {r['loss']} | {r['lr']:g} | {r['seeds']} | {r['collapsed']}" + (f" (+{r['diverged']} diverged)" if r['diverged'] else '') +
+        lines.append(f"| {r['model']} | {r['loss']} | {r['lr']:g} | {r['seeds']} | {r['collapsed']}" +
+                     (f" (+{r['diverged']} diverged)" if r['diverged'] else '') +
                      f" | {r['p_collapse']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] | {r['val_acc_median']:.4f} "
                      f"| {r['val_acc_min']:.4f} | {r['val_acc_max']:.4f} | " +
                      ('' if math.isnan(r['val_acc_batch_median']) else f"{r['val_acc_batch_median']:.4f}") + ' |')
     r0 = rows[0]
-    how = (f"{'one epoch' if r0['phase_epochs'] == '1' else 'epochs ' + r0['phase_epochs'] + ' (each phase at a tenth of the rate before)'}"
-           + (f", stopped after {r0['updates']} updates" if r0['updates'] else '') + ('' if r0['semantics'] == 'pytorch' else f", {r0['semantics']} semantics"))
+    how = ('one epoch' if r0['phase_epochs'] == '1' else
+           f"epochs {r0['phase_epochs']} (each phase at a tenth of the rate before)")
+    how += (f", stopped after {r0['updates']} updates" if r0['updates'] else '')
+    how += ('' if r0['semantics'] == 'pytorch' else f", {r0['semantics']} semantics")
     notes = [f"Each run: {how}, batch 64. collapsed: the run's last record at chance on the test set (val_acc < 0.2; "
              "for BN also with batch statistics). P(collapse): collapsed / seeds, with its 95% Wilson interval. "
              "val_acc: the final value over all runs, collapsed ones included; val_acc_batch (BN): "
@@ -196,17 +211,21 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
     curves = dict.fromkeys((r['model'], r['loss']) for r in rows)
     for i, (model, loss) in enumerate(curves):
         rs, style = [r for r in rows if (r['model'], r['loss']) == (model, loss)], '-' if loss == 'keras' else '--'
-        lr, label, shift = [r['lr'] for r in rs], f"{model}, {loss} loss", 1.06 ** (i - (len(curves) - 1) / 2)   # side by side, not on top
+        shift = 1.06 ** (i - (len(curves) - 1) / 2)   # side by side, not on top
+        lr, label, color = [r['lr'] for r in rs], f"{model}, {loss} loss", _COLORS.get(model)
         p = [r['p_collapse'] for r in rs]
-        a.errorbar([x * shift for x in lr], p, yerr=[[v - r['ci_low'] for v, r in zip(p, rs)], [r['ci_high'] - v for v, r in zip(p, rs)]],
+        err = [[v - r['ci_low'] for v, r in zip(p, rs)], [r['ci_high'] - v for v, r in zip(p, rs)]]
+        a.errorbar([x * shift for x in lr], p, yerr=err,
                    fmt='o' + style, color=_COLORS.get(model), capsize=3, label=label)
         b.plot(lr, [r['val_acc_median'] for r in rs], style, color=_COLORS.get(model), label=f"{label}, median")
-        b.fill_between(lr, [r['val_acc_min'] for r in rs], [r['val_acc_max'] for r in rs], color=_COLORS.get(model), alpha=0.12)
-        if not any(math.isnan(r['val_acc_batch_median']) for r in rs):   # BN: the same weights with batch statistics, free of the lag
-            b.plot(lr, [r['val_acc_batch_median'] for r in rs], ':', color=_COLORS.get(model), lw=2, label=f"{label}, val_acc_batch median")
+        b.fill_between(lr, [r['val_acc_min'] for r in rs], [r['val_acc_max'] for r in rs], color=color, alpha=0.12)
+        if not any(math.isnan(r['val_acc_batch_median']) for r in rs):   # BN: with batch statistics, free of the lag
+            b.plot(lr, [r['val_acc_batch_median'] for r in rs], ':', color=color, lw=2,
+                   label=f"{label}, val_acc_batch median")
         for s, h in hists.items():
             if (s.model, s.loss) != (model, loss) or h.status != 'finished': continue
-            b.plot([s.lr * shift], [h.final['val_acc']], 'x' if collapsed(h) else '.', color=_COLORS.get(model), ms=6 if collapsed(h) else 4, alpha=0.6)
+            c = collapsed(h)
+            b.plot([s.lr * shift], [h.final['val_acc']], 'x' if c else '.', color=color, ms=6 if c else 4, alpha=0.6)
     a.set_ylabel('P(collapse), 95% Wilson interval'); a.set_ylim(-0.03, 1.03)
     b.set_ylabel('final val_acc (dots: seeds; x: collapsed)'); b.set_ylim(0, 1.01)
     for ax in (a, b):
@@ -247,7 +266,8 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
     """Per group, the mean over the original's rows and metrics of |original - group mean| / pooled seed-to-seed sd of
     the final epoch, collapsed runs left out; with 95% bootstrap intervals."""
     rows = [((m, lr), orig) for m, lr, _, orig in ORIGINAL_TABLE]
-    kept = {g: {r: [h.final for h in runs.get(r, []) if not collapsed(h)] for r, _ in rows} for g, runs in groups.items()}
+    kept = {g: {r: [h.final for h in runs.get(r, []) if not collapsed(h)] for r, _ in rows}
+            for g, runs in groups.items()}
     for g, rs in kept.items():
         for r, v in rs.items():
             if len(v) < 2:
@@ -262,7 +282,8 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
     sd = {(r, k): pooled_sd(r, k) for r, _ in rows for k in METRICS}
     dist = lambda rs: statistics.fmean(abs(orig[k] - mean(rs[r], k)) / sd[r, k] for r, orig in rows for k in METRICS)
     rng = random.Random(seed)
-    draws = {g: [dist({r: rng.choices(v, k=len(v)) for r, v in rs.items()}) for _ in range(boot)] for g, rs in kept.items()}
+    draws = {g: [dist({r: rng.choices(v, k=len(v)) for r, v in rs.items()}) for _ in range(boot)]
+             for g, rs in kept.items()}
     ci = lambda v: (lambda s: (s[int(0.025 * len(s))], s[int(0.975 * len(s)) - 1]))(sorted(v))
     dists, out = {g: dist(rs) for g, rs in kept.items()}, {}
     for g, rs in kept.items():
