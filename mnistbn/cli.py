@@ -175,13 +175,14 @@ def mnistbn_train(model:str='conv', # conv (the original's), bn (its BN model), 
 _ARMS_HELP = ("arms to compare instead of --models, each a model and its training; writes remedies.* (see Remedies): " +
               '; '.join(f"{k}: {a.about}" for k, a in ARMS.items()))
 
-def _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, semantics, opts:dict) -> tuple[str, list]:
+def _remedies(out, arms, lrs, seeds, more, updates, quick, models, epochs, loss, semantics, opts:dict
+             ) -> tuple[str, list]:
     "`mnistbn_sweep --arms`: the remedies' comparison, and the files it wrote."
     if (models, epochs, loss, semantics) != ('conv,bn', '1', 'keras', 'pytorch'):
         raise MnistbnError("--arms: each arm names its model and training, and trains one epoch of the original's "
                            "loss; leave --models, --epochs, --loss and --semantics out.")
     lrs = parse_numbers('--lrs', lrs) if lrs is not None else (1e-3, 1e-2, 1e-1) if quick else LRS
-    md = remedies(out, parse_list(arms), lrs, seeds, parse_count('--updates', updates or '200'), quick, **opts)
+    md = remedies(out, parse_list(arms), lrs, seeds, parse_count('--updates', updates or '200'), quick, more, **opts)
     return md, ['remedies.md', 'remedies.csv', 'remedies.png', 'remedies_lr50.png']
 
 # %% ../nbs/09_cli.ipynb #d489ef4d
@@ -194,6 +195,7 @@ def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arm
                   # 1e-3,2e-3,...,0.2, with --arms --quick 1e-3,1e-2,1e-1)
                   lrs:str=None,
                   seeds:str=None, # seeds, as 0-19 or 0,1,2 (default: 0-19; with --quick 0-4)
+                  more_seeds:str=None, # with --arms: these seeds too (as 20-39) in cells where some but not all failed
                   # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
                   epochs:str='1',
                   loss:str='keras', # keras (clipped, the original's), plain, or keras,plain
@@ -207,7 +209,10 @@ def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arm
     out = out or ('runs/remedies' if arms else 'runs/sweep')
     with cli_errors('mnistbn_sweep', f"Finished runs are in {out}/runs; run the same command again to continue."):
         seeds, opts = parse_seeds(seeds or ('0-4' if quick else '0-19')), asdict(run_flags(**kwargs))
-        if arms: md, files = _remedies(out, arms, lrs, seeds, updates, quick, models, epochs, loss, semantics, opts)
+        if arms:
+            more = parse_seeds(more_seeds) if more_seeds else ()
+            md, files = _remedies(out, arms, lrs, seeds, more, updates, quick, models, epochs, loss, semantics, opts)
+        elif more_seeds: raise MnistbnError("--more_seeds: only with --arms.")
         else:
             lrs = parse_numbers('--lrs', '1e-3,3e-3,1e-2,3e-2,1e-1' if lrs is None else lrs)
             md = sweep(out, parse_list(models), lrs, seeds, tuple(parse_numbers('--epochs', epochs, int)),

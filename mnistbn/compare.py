@@ -18,7 +18,8 @@ __all__ = ['ORIGINAL_TABLE', 'grid', 'at_chance', 'collapsed', 'summarize', 'tab
            'compare']
 
 # %% ../nbs/06_compare.ipynb #699eca5b
-ORIGINAL_TABLE = [  # the original notebook's rows, in its order: model, first lr, label, final-epoch metrics (Keras 1.2.2)
+# the original notebook's rows, in its order: model, first lr, label, final-epoch metrics (Keras 1.2.2)
+ORIGINAL_TABLE = [
     ('conv', 1e-3, 'lr=0.001 -> 0.0001', dict(loss=0.0133, acc=0.9957, val_loss=0.0205, val_acc=0.9936)),
     ('bn', 1e-3, 'BN, lr=0.001 -> 0.0001', dict(loss=0.0158, acc=0.9948, val_loss=0.0369, val_acc=0.9889)),
     ('conv', 1e-2, 'lr=0.01 -> 0.001', dict(loss=0.2219, acc=0.9352, val_loss=0.1436, val_acc=0.9582)),
@@ -28,7 +29,8 @@ ORIGINAL_TABLE = [  # the original notebook's rows, in its order: model, first l
 def grid(seeds=(0,), # any number of seeds
          lr_switches=LR_SWITCHES, # "ignored" (the original's table), "applied" (what it meant), or both
          quick:bool=False, # small subset, 1 + 1 epochs
-         semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items (see Models)
+         # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items (see Models)
+         semantics='pytorch',
         ) -> list[RunSpec]:
     "Every run, in the original's row order, then by lr_switch and seed."
     seeds, lr_switches, sem = list(seeds), list(lr_switches), backend_semantics(semantics).name
@@ -36,7 +38,8 @@ def grid(seeds=(0,), # any number of seeds
     if not lr_switches: raise MnistbnError("lr_switches is empty: give 'ignored', 'applied' or both.")
     for s in lr_switches:
         if s not in LR_SWITCHES: raise MnistbnError(f"lr_switch {s!r}: choose from {', '.join(LR_SWITCHES)}.")
-    return [RunSpec(m, lr, sw, int(s), quick, sem) for m, lr, _, _ in ORIGINAL_TABLE for sw in lr_switches for s in seeds]
+    return [RunSpec(m, lr, sw, int(s), quick, sem)
+            for m, lr, _, _ in ORIGINAL_TABLE for sw in lr_switches for s in seeds]
 
 # %% ../nbs/06_compare.ipynb #6128df1f
 _LN10 = math.log(10)
@@ -63,7 +66,8 @@ def summarize(hists:dict) -> list[dict]:
                        collapsed=sum(map(collapsed, ok)), quick=any(s.quick for s in runs))
             for k in METRICS:
                 v = [h.final[k] for h in ok]
-                row[k] = dict(mean=statistics.fmean(v) if v else math.nan, std=statistics.stdev(v) if len(v) > 1 else math.nan,
+                row[k] = dict(mean=statistics.fmean(v) if v else math.nan,
+                              std=statistics.stdev(v) if len(v) > 1 else math.nan,
                               min=min(v, default=math.nan), max=max(v, default=math.nan), original=original[k],
                               inside=(min(v) <= original[k] <= max(v)) if len(v) > 1 else None)
             rows.append(row)
@@ -117,7 +121,8 @@ def table_csv(rows:list[dict], path:Path) -> None:
 def pyplot(path=None):
     "matplotlib's pyplot, drawing off screen (Agg) when the figure goes to a file, unless a notebook draws it inline."
     import matplotlib
-    if path is not None and matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline'): matplotlib.use('Agg')
+    inline = ('agg', 'module://matplotlib_inline.backend_inline')
+    if path is not None and matplotlib.get_backend().lower() not in inline: matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     return plt
 
@@ -177,7 +182,8 @@ def compare(out:str|Path='runs/compare', # output folder: table.md, table.csv, c
             seeds=(0,), # seeds for every configuration
             lr_switches=LR_SWITCHES, # which learning-rate semantics to run
             quick:bool=False, # 2,000 / 1,000 images and 1 + 1 epochs, for a quick look
-            semantics='pytorch', # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu' (see Models)
+            # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu' (see Models)
+            semantics='pytorch',
             **kwargs, # how the runs train (`RunOptions`): device, fast paths, workers, stack, ...
            ) -> str:
     "Run the original's comparison and write its results into `out`; returns the Markdown table."

@@ -196,7 +196,8 @@ def check_count(name:str, # the argument's name, for the message
                 what:str, # what it counts, for the message
                ) -> None:
     "Refuse a count that is given and is not a whole number of at least 1, naming the argument."
-    ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and value >= 1)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = value is None or (number and value == int(value) and value >= 1)
     if not ok: raise MnistbnError(f"{name}={value!r}: give a whole number of {what}, at least 1.")
 
 def epoch_order(n:int, # number of samples
@@ -223,7 +224,7 @@ def batches(x:torch.Tensor, y:torch.Tensor, # samples and labels on one device
 # %% ../nbs/00_data.ipynb #049437cc
 def takes(options:type, # a dataclass of options, each field documented by a trailing comment
          ):
-    "Decorate a function whose `**kwargs` are `options`' fields: fastcore's `delegates`, with the fields' documentation."
+    "Decorate a function whose `**kwargs` are `options`' fields: fastcore's `delegates`, with their documentation."
     def decorate(f):
         f = delegates(options)(f)
         f.__delwrap__ = options   # the dataclass's source documents its fields; its generated __init__ has no source

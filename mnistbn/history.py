@@ -94,7 +94,8 @@ def __repr__(self:History):
     lines = [f"History({self.config.get('model')}, seed {self.config.get('seed')}, {self.status}, "
              f"{len(self.records)} epochs)",
              f"{'epoch':>5} {'lr':>8} " + ' '.join(f"{k:>8}" for k in keys)]
-    lines += [f"{r['epoch']:>5} {r['lr']:>8g} " + ' '.join(f"{r[k]:>{max(8, len(k))}.4f}" for k in keys) for r in self.records]
+    cells = lambda r: ' '.join(f"{r[k]:>{max(8, len(k))}.4f}" for k in keys)
+    lines += [f"{r['epoch']:>5} {r['lr']:>8g} " + cells(r) for r in self.records]
     return '\n'.join(lines)
 
 

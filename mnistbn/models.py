@@ -74,11 +74,12 @@ class Semantics:
             if v == self: return k
         return ','.join(f"{f.name}={getattr(self, f.name)}" for f in fields(self) if getattr(self, f.name) != f.default)
 
-SEMANTICS = {'pytorch': Semantics(), 'keras-cudnn': Semantics('one', 0.5, 'keras', 'cudnn'), 'keras-theano-cpu': Semantics('all', 0.5, 'keras')}
+SEMANTICS = {'pytorch': Semantics(), 'keras-cudnn': Semantics('one', 0.5, 'keras', 'cudnn'),
+             'keras-theano-cpu': Semantics('all', 0.5, 'keras')}
 _CHOICES = dict(pool=('one', 'all'), relu0=(0., 0.5), adam=('pytorch', 'keras'), bn_var=('batch', 'cudnn'))
 
 # %% ../nbs/01_models.ipynb #3f6dc0aa
-def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,relu0=0.5', or a preset amended: 'keras-cudnn,adam=pytorch'
+def semantics(spec:str|Semantics='pytorch', # a preset, items ('pool=all,relu0=0.5'), or both ('keras-cudnn,pool=all')
              ) -> Semantics:
     "The `Semantics` that `spec` names, checked."
     if isinstance(spec, Semantics): return spec
@@ -92,7 +93,8 @@ def semantics(spec:str|Semantics='pytorch', # a preset, items such as 'pool=all,
         k, _, v = item.partition('=')
         v = float(v) if k == 'relu0' and v.replace('.', '', 1).isdigit() else v
         if k not in _CHOICES or v not in _CHOICES[k]:
-            raise MnistbnError(f"semantics item {item!r}: choose " + '; '.join(f"{k}={'|'.join(map(str, c))}" for k, c in _CHOICES.items()) + '.')
+            choices = '; '.join(f"{k}={'|'.join(map(str, c))}" for k, c in _CHOICES.items())
+            raise MnistbnError(f"semantics item {item!r}: choose {choices}.")
         sem = replace(sem, **{k: v})
     return sem
 
@@ -106,7 +108,8 @@ class _TheanoReLU(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return x.sign().add_(1).mul_(0.5).mul_(g)   # d/dx 0.5 (x + |x|) = 0.5 (1 + sign x): 1, 0.5 at 0, 0; in place, so one pass each
+        # d/dx 0.5 (x + |x|) = 0.5 (1 + sign x): 1, 0.5 at 0, 0; in place, so one pass each
+        return x.sign().add_(1).mul_(0.5).mul_(g)
 
 class _AllTiesMaxPool(torch.autograd.Function):
     @staticmethod
@@ -120,8 +123,8 @@ class _AllTiesMaxPool(torch.autograd.Function):
         x, out = ctx.saved_tensors
         H, W = out.shape[2:]
         even = x.shape[2] == 2 * H and x.shape[3] == 2 * W
-        grad = torch.empty_like(x) if even else torch.zeros_like(x)   # in x's own layout (channels-last too): no copy back
-        window = lambda t: t[:, :, :2 * H, :2 * W].unflatten(3, (W, 2)).unflatten(2, (H, 2))   # (N, C, H, 2, W, 2) views
+        grad = torch.empty_like(x) if even else torch.zeros_like(x)   # in x's own layout (channels-last too)
+        window = lambda t: t[:, :, :2 * H, :2 * W].unflatten(3, (W, 2)).unflatten(2, (H, 2))   # (N, C, H, 2, W, 2)
         cell = lambda t: t[:, :, :, None, :, None]
         torch.eq(window(x), cell(out), out=window(grad))   # 1 where an input equals its window's maximum
         window(grad).mul_(cell(g))
@@ -312,7 +315,8 @@ class Stack(nn.Module):
 # %% ../nbs/01_models.ipynb #51dbd141
 _KERAS_NAMES = {'Normalize': 'Lambda', 'ZeroPad2d': 'ZeroPadding2D', 'Conv2d': 'Convolution2D',
                 'KerasBatchNorm2d': 'BatchNormalization', 'KerasBatchNorm1d': 'BatchNormalization',
-                'MaxPool2d': 'MaxPooling2D', 'AllTiesMaxPool2d': 'MaxPooling2D', 'Flatten': 'Flatten', 'Linear': 'Dense', 'Dropout': 'Dropout'}
+                'MaxPool2d': 'MaxPooling2D', 'AllTiesMaxPool2d': 'MaxPooling2D', 'Flatten': 'Flatten',
+                'Linear': 'Dense', 'Dropout': 'Dropout'}
 
 class Summary(str):
     "Text that shows as itself in a notebook."
@@ -340,7 +344,8 @@ def summary(model:nn.Sequential, # `conv_model()` or `bn_model()`
             if isinstance(layer, nn.ReLU):   # folded into the layer before, as Keras' activation='relu'
                 rows[-1][0] += ' + relu'
                 continue
-            rows.append([f"{i} {_KERAS_NAMES.get(name, name)} ({name})", str((None, *x.shape[1:])), sum(param_counts(layer))])
+            rows.append([f"{i} {_KERAS_NAMES.get(name, name)} ({name})", str((None, *x.shape[1:])),
+                         sum(param_counts(layer))])
     model.train(was_training)
     trainable, fixed = param_counts(model)
     w = max(len(r[0]) for r in rows) + 2

@@ -19,7 +19,7 @@ from .insight import sensitivity, sweep_specs, wilson
 
 # %% auto #0
 __all__ = ['ARMS', 'LRS', 'REMEDY_COLUMNS', 'Arm', 'arms_of', 'remedy_specs', 'failed', 'test_acc', 'mcnemar', 'remedy_rows',
-           'lr50', 'lr50_ratio', 'remedies_md', 'plot_remedies', 'plot_lr50', 'write_remedies', 'remedies']
+           'mixed', 'lr50', 'lr50_ratio', 'remedies_md', 'plot_remedies', 'plot_lr50', 'write_remedies', 'remedies']
 
 # %% ../nbs/08_remedies.ipynb #7ff16dba
 @dataclass(frozen=True)
@@ -107,6 +107,10 @@ def remedy_rows(hists:dict, # {RunSpec: History}, from `run_specs`
                          val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan,
                          mcnemar_p=mcnemar(runs, base) if base else math.nan))
     return rows
+
+def mixed(hists:dict, arms:dict) -> list[tuple[str, float]]:
+    "The cells (arm, rate) where some but not all runs failed: where more seeds narrow P(collapse) the most."
+    return [k for k, runs in _cells(hists, arms).items() if 0 < sum(map(failed, runs.values())) < len(runs)]
 
 # %% ../nbs/08_remedies.ipynb #dbc1b263
 def lr50(hists:dict, arms:dict, arm:str) -> dict:
@@ -242,9 +246,14 @@ def remedies(out:str|Path='runs/remedies', # output folder: remedies.{csv,md,png
              arms=tuple(ARMS), lrs=LRS, seeds=range(20), # arm names; the grid's rates; the seeds, the same in each
              updates:int|None=200, # each run stops after this many updates
              quick:bool=False, # 2,000 training and 1,000 test images: one epoch of 32 updates
+             more_seeds=(), # then these seeds too (as range(20, 40)) in the cells where some but not all failed
              **kwargs, # how the runs train (`RunOptions`): device, fast paths, workers, stack, ...
             ) -> str:
     "Run (or reuse) every arm's runs at every rate and seed, and write the comparison into `out`; its Markdown."
     specs = remedy_specs(arms, lrs, seeds, updates, quick)
     hists = run_specs(list(specs), out, **kwargs)
+    if more_seeds:
+        cells = set(mixed(hists, specs))
+        more = {s: a for s, a in remedy_specs(arms, lrs, more_seeds, updates, quick).items() if (a, s.lr) in cells}
+        hists, specs = hists | run_specs(list(more), out, **kwargs), specs | more
     return write_remedies(out, hists, specs, ' (QUICK MODE: 2,000 images)' if quick else '')

@@ -30,7 +30,8 @@ def plan_job(opts:RunOptions, # the user's options
              groups:int|None=None, # stacks of runs to train (None: not known yet)
             ) -> RunOptions:
     "The options with every choice made and checked: the executor's workers, torch threads per worker, runs per stack."
-    for name, what in [('workers', 'worker processes'), ('threads', 'torch threads per worker'), ('stack', 'runs a stack')]:
+    counts = dict(workers='worker processes', threads='torch threads per worker', stack='runs a stack')
+    for name, what in counts.items():
         check_count(name, getattr(opts, name), what)
     if opts.executor not in EXECUTORS:
         raise MnistbnError(f"executor {opts.executor!r}: choose one of {', '.join(EXECUTORS)}.")
@@ -180,7 +181,7 @@ def run_specs(specs:list[RunSpec], # the runs
     if not todo: return done
     if plan.executor == 'local' and plan.workers == 1: _data(plan.root, device, todo[0].quick)   # checked, and kept
     elif plan.executor == 'local' or not (plan.address or os.environ.get('RAY_ADDRESS')): check_mnist(plan.root)
-    if plan.executor == 'ray': _ray(plan.address, plan.workers * (plan.threads or 1))   # an unreachable one stops it here
+    if plan.executor == 'ray': _ray(plan.address, plan.workers * (plan.threads or 1))   # stops here if unreachable
     writable_folder(out)
     for s in specs if opts.force else []: shutil.rmtree(out/'runs'/s.id, ignore_errors=True)
     groups = stacks(todo, out, plan.stack)

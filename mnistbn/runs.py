@@ -41,7 +41,8 @@ class RunSpec:
         sem = '' if self.semantics == 'pytorch' else '-' + self.semantics.replace(',', '-').replace('=', '')
         return (f"{self.model}-{self.lr:g}-{self.lr_switch}-seed{self.seed}" + ('-quick' if self.quick else '') +
                 (f"-e{'+'.join(map(str, self.phase_epochs))}" if self.phase_epochs else '') +
-                ('' if self.loss == 'keras' else f"-{self.loss}") + (f"-u{self.updates}" if self.updates else '') + sem +
+                ('' if self.loss == 'keras' else f"-{self.loss}") + (f"-u{self.updates}" if self.updates else '') +
+                sem +
                 ('' if self.training == 'adam' else f"-{self.training}"))
     @property
     def config(self) -> tuple: return self.model, self.lr, self.lr_switch
@@ -51,7 +52,8 @@ class RunSpec:
         return self.model, self.semantics, self.loss, self.training, self.quick, self.phase_epochs, self.updates
     @property
     def phases(self):
-        return tuple((n, self.lr / 10**i) for i, n in enumerate(self.phase_epochs or (QUICK if self.quick else FULL)['epochs']))
+        epochs = self.phase_epochs or (QUICK if self.quick else FULL)['epochs']
+        return tuple((n, self.lr / 10**i) for i, n in enumerate(epochs))
     @property
     def epochs(self) -> int:
         "The epochs this run records (a run stopped after `updates` records the epoch it stopped in)."
@@ -211,8 +213,10 @@ class Job:
         ended = sum(h is not None and h.status != 'running' for h in self.hists.values())
         started = sum(h is not None and h.status == 'running' for h in self.hists.values())
         new, elapsed = self.epochs() - self.before, time.perf_counter() - self.start
-        left = f", about {_duration(elapsed / new * (self.total - self.epochs()))} left" if new > 0 and ended < len(self.specs) else ''
-        return f"{ended}/{len(self.specs)} runs done, {started} started, {len(self.specs) - ended - started} waiting{left}"
+        n = len(self.specs)
+        eta = f", about {_duration(elapsed / new * (self.total - self.epochs()))} left"
+        left = eta if new > 0 and ended < n else ''
+        return f"{ended}/{n} runs done, {started} started, {n - ended - started} waiting{left}"
 
     def poll(self, lines:bool=True) -> None:
         """Read the runs that are not done; print their new epochs (with `lines`), else one line of the job's state when

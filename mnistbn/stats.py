@@ -35,7 +35,8 @@ def stat_layers(model:nn.Sequential) -> dict:
 
 def _empty_record(every:int, layers) -> dict:
     return dict(update=[], every=every, bins=list(STAT_BINS), batch={f: [] for f in BATCH_FIELDS},
-                layers={k: {**{f: [] for f in LAYER_FIELDS if f != 'dead' or k.startswith('relu')}, 'hist': []} for k in layers})
+                layers={k: {**{f: [] for f in LAYER_FIELDS if f != 'dead' or k.startswith('relu')}, 'hist': []}
+                        for k in layers})
 
 
 # %% ../nbs/03d_stats.ipynb #331d623d

@@ -177,7 +177,8 @@ def _checkpoint(path:Path, model, config:dict) -> tuple[History, dict]:
         raise MnistbnError(f"{path}: written for another run ({what}). Use another checkpoint folder, or delete it "
                            "to start over.")
     model.load_state_dict(ck['model'])
-    return History(**{**ck['history'], 'config': {**old, 'device': config['device'], 'fast': config['fast']}}), ck['optimizer']
+    config = {**old, 'device': config['device'], 'fast': config['fast']}
+    return History(**{**ck['history'], 'config': config}), ck['optimizer']
 
 # %% ../nbs/03_train.ipynb #0b5a8cef
 def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) -> list[History]:
@@ -198,9 +199,9 @@ def start_runs(models:list, opt, configs:list[dict], folders:list, resume:bool) 
         state['state'].update({ids[int(i)]: v for i, v in part['state'].items()})
         hists.append(h)
     if len({len(h.records) for h in hists}) > 1:
-        raise MnistbnError("folders: the runs resume at different epochs (" + ', '.join(f"{f}: {len(h.records)}" for f, h in
-                           zip(folders, hists)) + "); a stack trains its copies in step, so resume them in separate "
-                                                  "calls.")
+        at = ', '.join(f"{f}: {len(h.records)}" for f, h in zip(folders, hists))
+        raise MnistbnError(f"folders: the runs resume at different epochs ({at}); a stack trains its copies in "
+                           "step, so resume them in separate calls.")
     if any(h.records for h in hists): opt.load_state_dict(state)
     return hists
 
