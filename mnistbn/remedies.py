@@ -126,9 +126,10 @@ def lr50(hists:dict, arms:dict, arm:str) -> dict:
     if y.all(): return out(-math.inf, -math.inf, grid[0], 'all failed')
     top_ok, low_bad = x[y == 0].max(), x[y == 1].min()
     if top_ok <= low_bad:   # separated: the likelihood grows without end as the slope does
-        lo = max([r for r in grid if r < top_ok], default=top_ok) if top_ok == low_bad else top_ok
-        hi = min([r for r in grid if r > low_bad], default=low_bad) if top_ok == low_bad else low_bad
-        return out((top_ok + low_bad) / 2, lo, hi, 'step between rates')
+        lo = max([r for r in grid if r < top_ok], default=-math.inf) if top_ok == low_bad else top_ok
+        hi = min([r for r in grid if r > low_bad], default=math.inf) if top_ok == low_bad else low_bad
+        how = 'step between rates' if math.isfinite(lo) and math.isfinite(hi) else 'too few rates'
+        return out((top_ok + low_bad) / 2, lo, hi, how)
     fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
     (b0, b1), cov = fit.params, np.asarray(fit.cov_params())
     if b1 <= 0: return out(math.nan, -math.inf, math.inf, 'no rise with the rate')
@@ -151,6 +152,7 @@ REMEDY_COLUMNS = ['arm', 'lr', 'grid_lr', 'seeds', 'collapsed', 'diverged', 'p_c
 def _interval(f:dict) -> str:
     if f['how'] == 'none failed': return f"> {f['low']:.3g}"
     if f['how'] == 'all failed': return f"< {f['high']:.3g}"
+    if f['how'] == 'too few rates': return 'not yet bounded (too few rates)'
     return f"{f['lr50']:.3g} [{f['low']:.3g}, {f['high']:.3g}]" + ('' if f['how'] == 'logistic fit' else ' (step)')
 
 # %% ../nbs/08_remedies.ipynb #bfbe41bc
@@ -172,7 +174,7 @@ def remedies_md(rows:list[dict], fits:dict, # `remedy_rows`; {arm: `lr50`}
         best = max(accs, default=math.nan)
         s = sens.get(a)
         lines.append(f"| {a} | {ARMS[a].about} | {_interval(f)} | {ratio} | {best:.4f} | " +
-                     (f"{s['mean']:.3f} ± {s['std']:.3f} |" if s else ' |'))
+                     (f"{s['mean']:.3f} ± {s['std']:.3f} |" if s and len(s['lrs']) > 1 else ' |'))
     notes = ("Cells: runs that failed (collapsed to chance, val_acc < 0.2, or diverged) of those run, at the grid's "
              "rate (an arm with its own scale at that times its scale: sgd 15x); * where McNemar's exact test on the "
              "same seeds differs from the baseline's at p < 0.05. LR50: the rate at which half the seeds fail "
@@ -195,9 +197,10 @@ def plot_remedies(rows:list[dict], fits:dict, path:Path|None=None, note:str=''):
         behind = [('baseline', 'tab:gray')] if a != 'baseline' and 'baseline' in fits else []
         for arm, color in behind + [(a, 'tab:red')]:
             rs, x = of(arm), [r['grid_lr'] for r in of(arm)]
-            ax.plot(x, [r['p_collapse'] for r in rs], 'o-', ms=3, color=color, lw=1.2)
-            ax.fill_between(x, [r['ci_low'] for r in rs], [r['ci_high'] for r in rs], color=color, alpha=0.15, lw=0)
-        ax.plot(x, [r['val_acc_median'] for r in rs], ':', color='tab:blue', lw=1.5)
+            p = [r['p_collapse'] for r in rs]
+            err = [[v - r['ci_low'] for v, r in zip(p, rs)], [r['ci_high'] - v for v, r in zip(p, rs)]]
+            ax.errorbar(x, p, yerr=err, fmt='o-', ms=3, color=color, lw=1.2, capsize=2, alpha=0.6 if arm != a else 1)
+        ax.plot(x, [r['val_acc_median'] for r in rs], '.:', color='tab:blue', lw=1.5)
         ax.set_title(f"{a}: LR50 {_interval(fits[a])}", fontsize=8)
         ax.set_xscale('log'); ax.set_ylim(-0.03, 1.03); ax.grid(alpha=0.3)
     for ax in axes.flat[len(arms):]: ax.axis('off')
@@ -217,6 +220,7 @@ def plot_lr50(fits:dict, path:Path|None=None):
     finite = [v for f in fits.values() for v in (f['low'], f['high']) if 0 < v < math.inf] or [1e-2]
     left, right = min(finite) / 2, max(finite) * 2
     for i, (a, f) in enumerate(reversed(fits.items())):
+        if f['how'] == 'too few rates': continue
         lo, hi = max(f['low'], left), min(f['high'], right)
         ax.plot([lo, hi], [i, i], color='tab:red' if f['how'] == 'logistic fit' else 'tab:orange', lw=2)
         if 0 < f['lr50'] < math.inf: ax.plot([f['lr50']], [i], 'o', color='k', ms=4)
@@ -224,7 +228,7 @@ def plot_lr50(fits:dict, path:Path|None=None):
         if f['low'] == 0: ax.plot([left], [i], '<', color='tab:orange')
     ax.set_yticks(range(len(fits)), list(reversed(fits)), fontsize=8)
     ax.set_xscale('log'); ax.set_xlim(left, right * 1.1); ax.grid(alpha=0.3, axis='x')
-    ax.set_xlabel('LR50: the rate at which half the seeds collapse (95% interval; orange: bounded by the grid)')
+    ax.set_xlabel('LR50: the rate at which half the seeds collapse\n(95% interval; orange: bounded by the grid; none: too few rates)')
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=110)
     return fig
