@@ -47,6 +47,7 @@ ARMS = {
 }
 LRS = (1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1)   # the grid's rates
 
+# %% ../nbs/08_remedies.ipynb #99b43fb0
 def arms_of(names) -> dict[str, Arm]:
     "The arms `names` (a list, or one comma-separated string) names, checked."
     names = [n.strip() for n in names.split(',')] if isinstance(names, str) else list(names)
@@ -169,19 +170,20 @@ def remedies_md(rows:list[dict], fits:dict, # `remedy_rows`; {arm: `lr50`}
     lines += ['', "| arm | what it changes | LR50 [95% CI] | x baseline's | survivors' best median val_acc | "
               "LR sensitivity |", '|---|---|---|---|---|---|']
     for a, f in fits.items():
-        ratio = '' if base is None or a == 'baseline' else '{:.3g} [{:.3g}, {:.3g}]'.format(*lr50_ratio(f, base))
+        none = base is None or a == 'baseline' or f['how'] == 'too few rates'
+        ratio = '' if none else '{:.3g} [{:.3g}, {:.3g}]'.format(*lr50_ratio(f, base))
         accs = [r['val_acc_median'] for r in rows if r['arm'] == a and not math.isnan(r['val_acc_median'])]
         best = max(accs, default=math.nan)
         s = sens.get(a)
         lines.append(f"| {a} | {ARMS[a].about} | {_interval(f)} | {ratio} | {best:.4f} | " +
-                     (f"{s['mean']:.3f} ± {s['std']:.3f} |" if s and len(s['lrs']) > 1 else ' |'))
+                     (f"{s['mean']:.3f} ± {s['std']:.3f} |" if s and len(s['lrs']) == len(grid) else ' |'))
     notes = ("Cells: runs that failed (collapsed to chance, val_acc < 0.2, or diverged) of those run, at the grid's "
              "rate (an arm with its own scale at that times its scale: sgd 15x); * where McNemar's exact test on the "
              "same seeds differs from the baseline's at p < 0.05. LR50: the rate at which half the seeds fail "
              "(logistic fit on log rate, 95% delta-method interval; '(step)': no fit exists, the grid brackets it). "
              "Survivors: runs that did not fail; a BatchNorm model's accuracy with each test batch's statistics "
              "(val_acc_batch: after 200 updates its running statistics still lag). LR sensitivity (from val_loss, "
-             "with the running statistics): mean ± sd over seeds.")
+             "with the running statistics; shown for arms that have every rate of the table): mean ± sd over seeds.")
     return '\n'.join(lines) + '\n\n' + notes + '\n'
 
 # %% ../nbs/08_remedies.ipynb #4771437f
@@ -228,7 +230,8 @@ def plot_lr50(fits:dict, path:Path|None=None):
         if f['low'] == 0: ax.plot([left], [i], '<', color='tab:orange')
     ax.set_yticks(range(len(fits)), list(reversed(fits)), fontsize=8)
     ax.set_xscale('log'); ax.set_xlim(left, right * 1.1); ax.grid(alpha=0.3, axis='x')
-    ax.set_xlabel('LR50: the rate at which half the seeds collapse\n(95% interval; orange: bounded by the grid; none: too few rates)')
+    ax.set_xlabel('LR50: the rate at which half the seeds collapse\n'
+                  '(95% interval; orange: bounded by the grid; none: too few rates)')
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=110)
     return fig

@@ -44,6 +44,7 @@ TRAININGS = {'adam': Training(), 'warmup20': Training(warmup=20), 'warmup100': T
              'adam_eps': Training(eps=1e-3), 'radam': Training('radam'), 'sgd': Training('sgd'),
              'clip1': Training(clip=1.)}
 
+# %% ../nbs/03_train.ipynb #a12ffe4d
 def training_of(spec:str|Training) -> Training:
     "The `Training` that `spec` names (a key of `TRAININGS`), checked."
     t = TRAININGS.get(spec) if isinstance(spec, str) else spec
