@@ -12,7 +12,6 @@ from .history import LR_SWITCHES, METRICS, atomic_write, write_csv
 from .loss import loss_fn
 from .train import training_of
 from fastcore.meta import delegates
-from scipy.stats import binomtest, fisher_exact
 from .run import RunSpec, run_specs
 from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot
 
@@ -25,6 +24,7 @@ def wilson(k:int, # successes (here: runs that collapsed)
            n:int, # trials (runs)
           ) -> tuple[float, float]:
     "The 95% Wilson score interval for the probability behind k of n (scipy's `binomtest`)."
+    from scipy.stats import binomtest   # here, not at import: scipy.stats takes a second to load
     if n == 0: return 0., 1.
     ci = binomtest(k, n).proportion_ci(0.95, method='wilson')
     return float(ci.low), float(ci.high)
@@ -34,6 +34,7 @@ def fisher(k1:int, n1:int, # k1 of n1 in the first group
            k2:int, n2:int, # k2 of n2 in the second
           ) -> float:
     "The two-sided p-value of Fisher's exact test for k1 of n1 against k2 of n2 (scipy's `fisher_exact`)."
+    from scipy.stats import fisher_exact
     return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
 
 # %% ../nbs/07_insight.ipynb #dec40ea5

@@ -8,7 +8,6 @@ import math, statistics
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-from scipy.stats import binomtest
 from fastcore.meta import delegates
 from .data import MnistbnError
 from .history import History, atomic_write, write_csv
@@ -80,6 +79,7 @@ def test_acc(h:History) -> float:
 def mcnemar(a:dict, b:dict, # {seed: History} each: one arm's runs at one rate, and the baseline's
            ) -> float:
     "McNemar's exact two-sided p-value for `a`'s failures against `b`'s on the seeds both ran."
+    from scipy.stats import binomtest   # here, not at import: scipy.stats takes a second to load
     seeds = a.keys() & b.keys()
     only_a = sum(failed(a[s]) and not failed(b[s]) for s in seeds)
     only_b = sum(failed(b[s]) and not failed(a[s]) for s in seeds)
