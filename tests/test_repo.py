@@ -27,3 +27,13 @@ def test_ci_runs_readme_test_command():
     assert "grep -m1 '^    .*nbdev_test' README.md" in ci, ".ci/run must run README.md's test command"
     assert 'pytest' in cmds[0], "README's test command runs the notebooks and tests/"
 
+
+def test_no_nbdev_command_overwrites_readme(tmp_path):
+    "nbdev_prepare's and nbdev_docs' README step (nbdev_readme with chk_time) leaves the hand-written README.md alone."
+    work = _copy(tmp_path)
+    nb = next(l.split('=', 1)[1].strip() for l in (work/'settings.ini').read_text().splitlines() if l.startswith('readme_nb'))
+    assert not (work/'nbs'/nb).exists(), f"settings.ini's readme_nb ({nb}) must name no notebook"
+    before = (work/'README.md').read_bytes()
+    r = subprocess.run(['python', '-c', 'from nbdev.quarto import nbdev_readme; nbdev_readme.__wrapped__(chk_time=True)'],
+                       cwd=work, check=True, capture_output=True, text=True)
+    assert 'Could not find' in r.stdout and (work/'README.md').read_bytes() == before
