@@ -258,6 +258,19 @@ def sweep(out:str|Path='runs/sweep', # output folder: sweep.csv, sweep.md, sweep
     pyplot().close(plot_sweep(hists, out/'sweep.png', title + (' (QUICK MODE: 2,000 images)' if quick else '')))
     return md
 
+# %% ../nbs/07_insight.ipynb #3fa75893
+def _kept_finals(groups:dict, ref:str|None, rows:list) -> dict:
+    "{group: {row: final records of the runs that did not collapse}}, checked: at least 2 a row, `ref` a group."
+    kept = {g: {r: [h.final for h in runs.get(r, []) if not collapsed(h)] for r in rows} for g, runs in groups.items()}
+    for g, rs in kept.items():
+        for r, v in rs.items():
+            if len(v) < 2:
+                raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at "
+                                   "least 2.")
+    if ref is not None and ref not in groups:
+        raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
+    return kept
+
 # %% ../nbs/07_insight.ipynb #e0b4c6f1
 def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each group's runs of the original's rows
                       ref:str|None=None, # a group to compare the others with
@@ -268,15 +281,7 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
     the final epoch, collapsed runs left out; with 95% bootstrap intervals (scipy's, percentile)."""
     from scipy.stats import bootstrap
     rows = [((m, lr), orig) for m, lr, _, orig in ORIGINAL_TABLE]
-    kept = {g: {r: [h.final for h in runs.get(r, []) if not collapsed(h)] for r, _ in rows}
-            for g, runs in groups.items()}
-    for g, rs in kept.items():
-        for r, v in rs.items():
-            if len(v) < 2:
-                raise MnistbnError(f"group {g!r}, row {r}: {len(v)} run(s) that did not collapse; each row needs at "
-                                   "least 2.")
-    if ref is not None and ref not in groups:
-        raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
+    kept = _kept_finals(groups, ref, [r for r, _ in rows])
     mean = lambda v, k: statistics.fmean(f[k] for f in v)
     def pooled_sd(r, k):
         ss = sum((f[k] - m) ** 2 for rs in kept.values() for m in [mean(rs[r], k)] for f in rs[r])
