@@ -8,6 +8,7 @@ import fcntl, os, socket, time
 from dataclasses import dataclass
 from pathlib import Path
 import torch
+from fastcore.basics import patch
 from .data import MNIST_FILES, MnistbnError, load_mnist, n_batches
 from .models import build
 from .fast import fast_paths
@@ -44,22 +45,6 @@ class RunSpec:
                 ('' if self.loss == 'keras' else f"-{self.loss}") + (f"-u{self.updates}" if self.updates else '') +
                 sem +
                 ('' if self.training == 'adam' else f"-{self.training}"))
-    @property
-    def config(self) -> tuple: return self.model, self.lr, self.lr_switch
-    @property
-    def kind(self) -> tuple:
-        "What runs trained side by side as one stack share: everything but the seed, the rate and the switch."
-        return self.model, self.semantics, self.loss, self.training, self.quick, self.phase_epochs, self.updates
-    @property
-    def phases(self):
-        epochs = self.phase_epochs or (QUICK if self.quick else FULL)['epochs']
-        return tuple((n, self.lr / 10**i) for i, n in enumerate(epochs))
-    @property
-    def epochs(self) -> int:
-        "The epochs this run records (a run stopped after `updates` records the epoch it stopped in)."
-        total = sum(n for n, _ in self.phases)
-        per_epoch = n_batches(QUICK['n_train'] if self.quick else MNIST_FILES['train-images-idx3-ubyte'][3][0], 64)
-        return total if not self.updates else min(total, -(-self.updates // per_epoch))
 
 # %% ../nbs/05a_runs.ipynb #b27ad548
 EXECUTORS = ('local', 'ray')
@@ -214,21 +199,23 @@ class Job:
         started = sum(h is not None and h.status == 'running' for h in self.hists.values())
         new, elapsed = self.epochs() - self.before, time.perf_counter() - self.start
         n = len(self.specs)
-        eta = f", about {_duration(elapsed / new * (self.total - self.epochs()))} left"
-        left = eta if new > 0 and ended < n else ''
+        left = (f", about {_duration(elapsed / new * (self.total - self.epochs()))} left" if new > 0 and ended < n
+                else '')   # no estimate before this job's first epoch
         return f"{ended}/{n} runs done, {started} started, {n - ended - started} waiting{left}"
 
-    def poll(self, lines:bool=True) -> None:
-        """Read the runs that are not done; print their new epochs (with `lines`), else one line of the job's state when
-        it moved."""
-        moved = []
-        for s, old in self.hists.items():
-            if old is not None and old.status != 'running': continue
-            h = self._read(s)
-            if h is None: continue
-            self.hists[s] = h
-            moved += [(s, h, i) for i in range(len(old.records) if old else 0, len(h.records))]
-        if not self.show or not moved: return
-        for s, h, i in moved if lines else moved[-1:]:
-            shown = History(h.config, h.records[:i + 1], h.status if i + 1 == len(h.records) else 'running')
-            print(f"[{self.state()}]" + (f" {s.id}: {epoch_line(shown, s.epochs)}" if lines else ''), flush=True)
+# %% ../nbs/05a_runs.ipynb #ef6f3fc3
+@patch
+def poll(self:Job, lines:bool=True) -> None:
+    """Read the runs that are not done; print their new epochs (with `lines`), else one line of the job's state when
+    it moved."""
+    moved = []
+    for s, old in self.hists.items():
+        if old is not None and old.status != 'running': continue
+        h = self._read(s)
+        if h is None: continue
+        self.hists[s] = h
+        moved += [(s, h, i) for i in range(len(old.records) if old else 0, len(h.records))]
+    if not self.show or not moved: return
+    for s, h, i in moved if lines else moved[-1:]:
+        shown = History(h.config, h.records[:i + 1], h.status if i + 1 == len(h.records) else 'running')
+        print(f"[{self.state()}]" + (f" {s.id}: {epoch_line(shown, s.epochs)}" if lines else ''), flush=True)
