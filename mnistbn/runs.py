@@ -46,6 +46,24 @@ class RunSpec:
                 sem +
                 ('' if self.training == 'adam' else f"-{self.training}"))
 
+# %% ../nbs/05a_runs.ipynb #6832a766
+@patch(as_prop=True)
+def config(self:RunSpec) -> tuple: return self.model, self.lr, self.lr_switch
+@patch(as_prop=True)
+def kind(self:RunSpec) -> tuple:
+    "What runs trained side by side as one stack share: everything but the seed, the rate and the switch."
+    return self.model, self.semantics, self.loss, self.training, self.quick, self.phase_epochs, self.updates
+@patch(as_prop=True)
+def phases(self:RunSpec):
+    epochs = self.phase_epochs or (QUICK if self.quick else FULL)['epochs']
+    return tuple((n, self.lr / 10**i) for i, n in enumerate(epochs))
+@patch(as_prop=True)
+def epochs(self:RunSpec) -> int:
+    "The epochs this run records (a run stopped after `updates` records the epoch it stopped in)."
+    total = sum(n for n, _ in self.phases)
+    per_epoch = n_batches(QUICK['n_train'] if self.quick else MNIST_FILES['train-images-idx3-ubyte'][3][0], 64)
+    return total if not self.updates else min(total, -(-self.updates // per_epoch))
+
 # %% ../nbs/05a_runs.ipynb #b27ad548
 EXECUTORS = ('local', 'ray')
 STACK = {'cpu': 1, 'cuda': 64}   # runs a stack holds by default: one per worker on a CPU, wide on a GPU
