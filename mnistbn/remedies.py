@@ -129,8 +129,10 @@ def lr50(hists:dict, arms:dict, arm:str) -> dict:
     if top_ok <= low_bad:   # separated: the likelihood grows without end as the slope does
         lo = max([r for r in grid if r < top_ok], default=-math.inf) if top_ok == low_bad else top_ok
         hi = min([r for r in grid if r > low_bad], default=math.inf) if top_ok == low_bad else low_bad
-        how = 'step between rates' if math.isfinite(lo) and math.isfinite(hi) else 'too few rates'
-        return out((top_ok + low_bad) / 2, lo, hi, how)
+        if math.isfinite(lo) and math.isfinite(hi): return out((top_ok + low_bad) / 2, lo, hi, 'step between rates')
+        if math.isfinite(lo) or math.isfinite(hi):   # a bound on one side only, as where none or all failed
+            return out(math.inf if math.isfinite(lo) else -math.inf, lo, hi, 'above a rate' if math.isfinite(lo) else 'below a rate')
+        return out(math.nan, lo, hi, 'too few rates')
     fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
     (b0, b1), cov = fit.params, np.asarray(fit.cov_params())
     if b1 <= 0: return out(math.nan, -math.inf, math.inf, 'no rise with the rate')
@@ -151,8 +153,8 @@ REMEDY_COLUMNS = ['arm', 'lr', 'grid_lr', 'seeds', 'collapsed', 'diverged', 'p_c
                   'val_acc_median', 'val_acc_min', 'val_acc_max', 'mcnemar_p']
 
 def _interval(f:dict) -> str:
-    if f['how'] == 'none failed': return f"> {f['low']:.3g}"
-    if f['how'] == 'all failed': return f"< {f['high']:.3g}"
+    if f['how'] in ('none failed', 'above a rate'): return f"> {f['low']:.3g}"
+    if f['how'] in ('all failed', 'below a rate'): return f"< {f['high']:.3g}"
     if f['how'] == 'too few rates': return 'not yet bounded (too few rates)'
     return f"{f['lr50']:.3g} [{f['low']:.3g}, {f['high']:.3g}]" + ('' if f['how'] == 'logistic fit' else ' (step)')
 
