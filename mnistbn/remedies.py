@@ -130,8 +130,8 @@ def lr50(hists:dict, arms:dict, arm:str) -> dict:
         lo = max([r for r in grid if r < top_ok], default=-math.inf) if top_ok == low_bad else top_ok
         hi = min([r for r in grid if r > low_bad], default=math.inf) if top_ok == low_bad else low_bad
         if math.isfinite(lo) and math.isfinite(hi): return out((top_ok + low_bad) / 2, lo, hi, 'step between rates')
-        if math.isfinite(lo) or math.isfinite(hi):   # a bound on one side only, as where none or all failed
-            return out(math.inf if math.isfinite(lo) else -math.inf, lo, hi, 'above a rate' if math.isfinite(lo) else 'below a rate')
+        if math.isfinite(lo): return out(math.inf, lo, hi, 'above a rate')   # bounded on one side only, as where
+        if math.isfinite(hi): return out(-math.inf, lo, hi, 'below a rate')  # none or all failed
         return out(math.nan, lo, hi, 'too few rates')
     fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
     (b0, b1), cov = fit.params, np.asarray(fit.cov_params())
