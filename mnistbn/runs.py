@@ -215,9 +215,10 @@ class Job:
         "Runs done, started and left, and the time left."
         ended = sum(h is not None and h.status != 'running' for h in self.hists.values())
         started = sum(h is not None and h.status == 'running' for h in self.hists.values())
-        new, elapsed = self.epochs() - self.before, time.perf_counter() - self.start
+        done, elapsed = self.epochs(), time.perf_counter() - self.start
+        new = done - self.before
         n = len(self.specs)
-        left = (f", about {_duration(elapsed / new * (self.total - self.epochs()))} left" if new > 0 and ended < n
+        left = (f", about {_duration(elapsed / new * (self.total - done))} left" if new > 0 and ended < n
                 else '')   # no estimate before this job's first epoch
         return f"{ended}/{n} runs done, {started} started, {n - ended - started} waiting{left}"
 

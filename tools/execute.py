@@ -3,8 +3,8 @@
     MNISTBN_DATA=/abs/path/data OMP_NUM_THREADS=1 python tools/execute.py nbs/*.ipynb [--flags slow]
 
 Cells run as `nbdev_test` runs them, from the notebook's folder; a cell flagged `#| slow` or `#| cuda` runs only
-when `--flags` names that flag, and otherwise keeps the output it had (`--only_flagged`: only the flagged cells'
-outputs are saved, as a GPU run of the `cuda` cells wants). Progress-bar displays and torch's log lines on stderr are dropped, and an
+when `--flags` names that flag (and, with `--cells`, only if its index is listed), and otherwise keeps the output it
+had (`--only_flagged`: only the flagged cells' outputs are saved, as a GPU run of the `cuda` cells wants). Progress-bar displays and torch's log lines on stderr are dropped, and an
 output that names a path of this machine (a temporary folder, the home folder, the checkout) stops the run, since a
 reader's machine has none of them. Then `nbdev_clean` normalises the notebooks."""
 import argparse, re, subprocess, sys, tempfile
@@ -36,10 +36,12 @@ def machine_paths():
     here = str(Path.cwd().resolve())
     return [p for p in {tempfile.gettempdir(), str(Path.home()), here, str(Path(here).parent)} if p not in ('/', '')]
 
-def run(path:Path, run_flags:set, only_flagged:bool=False) -> None:
+def run(path:Path, run_flags:set, only_flagged:bool=False, cells:set|None=None) -> None:
     nb = read_nb(path)
     keep = {id(c): c.get('outputs', []) for c in nb.cells}
-    skip = lambda c: c.cell_type != 'code' or bool(flags(c) - run_flags)
+    index = {id(c): i for i, c in enumerate(nb.cells)}
+    unlisted = lambda c: cells is not None and bool(flags(c)) and index[id(c)] not in cells
+    skip = lambda c: c.cell_type != 'code' or bool(flags(c) - run_flags) or unlisted(c)
     shell = CaptureShell(path)
     with working_directory(path.parent): shell.run_all(nb, exc_stop=True, preproc=skip)
     bad = []
@@ -61,7 +63,10 @@ if __name__ == '__main__':
     p.add_argument('--flags', default='', help='test flags whose cells run too, e.g. "slow"')
     p.add_argument('--only_flagged', action='store_true',
                    help="save only the outputs of the cells carrying one of --flags (a GPU's cuda cells), keep the others' as they were")
+    p.add_argument('--cells', type=int, nargs='+',
+                   help='with one notebook: of its flagged cells, run only these (indexes into its cells, from 0)')
     p.add_argument('--no_clean', action='store_true', help='leave out nbdev_clean (when several runs share the folder)')
     a = p.parse_args()
-    for nb in a.notebooks: run(nb.resolve(), set(a.flags.split()), a.only_flagged)
+    if a.cells and len(a.notebooks) > 1: p.error('--cells: give one notebook')
+    for nb in a.notebooks: run(nb.resolve(), set(a.flags.split()), a.only_flagged, a.cells and set(a.cells))
     if not a.no_clean: subprocess.run(['nbdev_clean'], check=True)
