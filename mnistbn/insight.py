@@ -158,15 +158,18 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
 def sensitivity(hists:dict, # {RunSpec: History} of a sweep
                 key=lambda s: (s.model, s.loss), # what the runs are grouped by, from each one's RunSpec
                ) -> dict:
-    "Per group (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over seeds."
+    """Per group (model, loss): Wortsman et al.'s learning-rate sensitivity, {'mean', 'std', 'seeds', 'lrs'} over the
+    seeds that ran at every rate of their group (more seeds in a few cells leave it as it was)."""
     ok = lambda h: h.status == 'finished' and math.isfinite(h.final['val_loss'])
     final = lambda h: min(h.final['val_loss'], _LN10) if ok(h) else _LN10
     by = {}
     for s, h in hists.items(): by.setdefault(key(s), {}).setdefault(s.seed, {})[s.lr] = final(h)
     out = {}
     for key, seeds in by.items():
-        lrs = sorted(set.intersection(*(set(v) for v in seeds.values())))
-        per_seed = [statistics.fmean(v[r] for r in lrs) - min(v[r] for r in lrs) for v in seeds.values()]
+        lrs = sorted(set().union(*seeds.values()))
+        whole = [v for v in seeds.values() if len(v) == len(lrs)]
+        per_seed = [statistics.fmean(v[r] for r in lrs) - min(v[r] for r in lrs) for v in whole]
+        if not per_seed: continue
         sd = statistics.stdev(per_seed) if len(per_seed) > 1 else math.nan
         out[key] = dict(mean=statistics.fmean(per_seed), std=sd,
                         seeds=len(per_seed), lrs=lrs)
