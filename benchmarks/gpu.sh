@@ -6,15 +6,21 @@
 #  2. the benchmark: the textbook loop against fit's plain and fastest paths, 8 seeds as one stack, the original's table
 #     one run after another (--stack 1) and as stacks (--stack 64: one network per model), and the 80-run grid of 10 seeds
 #     as stacks;
-#  3. README's first command, `mnistbn_compare --quick`, as a user runs it.
+#  3. README's first command, `mnistbn_compare --quick`, as a user runs it;
+#  4. (STEPS="4", or with the others) the remedies grid of 08_remedies on the GPU, each arm's rates and seeds as one
+#     stack: every arm, rate and seed 0-19, then 20-39 in the cells where some but not all failed, into a folder of its
+#     own (a GPU run of a seed draws other batches and dropout than a CPU run of it, so the two grids are not mixed);
+#     its tables and Histories come back as remedies-gpu.tgz.
 #   bash benchmarks/gpu.sh OUT [SECONDS]       (run from the repository root; carry .whl and .data)
+# STEPS="1 2 3" (the default) picks the steps; REMEDIES_ARGS adds flags to step 4's mnistbn_sweep (a CPU dry run:
+# DEVICE=cpu STEPS=4 REMEDIES_ARGS="--quick --arms baseline,bn --seeds 0-1" bash benchmarks/gpu.sh OUT 120).
 # NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
 # OUT gets at most nine files: nbdev_test.log, cells.log, 02_fast.ipynb, 03_train.ipynb, 04_seeds.ipynb, 05_run.ipynb, bench.md,
-# bench.log, quick.log. Every step is bounded by the budget.
+# bench.log, quick.log (with step 4: remedies.log and remedies-gpu.tgz; the device returns 8 files at most, so pick steps). Every step is bounded by the budget.
 # A dry run of the plumbing on a CPU: DEVICE=cpu FLAGS= bash benchmarks/gpu.sh OUT 120
 set -u
 out=$(realpath "${1:?give an output folder}"); budget=${2:-480}; start=$SECONDS; mkdir -p "$out"
-dev=${DEVICE:-cuda}; flags=${FLAGS-slow cuda}
+dev=${DEVICE:-cuda}; flags=${FLAGS-slow cuda}; steps=" ${STEPS:-1 2 3} "
 left() { echo $(( budget - (SECONDS - start) )); }
 step() { echo "== $1 ($(left) s left)"; }
 within() { local t=$(( $(left) < $1 ? $(left) : $1 )); shift
@@ -32,8 +38,9 @@ fi
 # mnistbn from the checkout (an editable install failed on that image, 2026-11-28), its commands as small scripts
 export PYTHONPATH=$(pwd)
 mkdir -p /tmp/bin; export PATH=/tmp/bin:$PATH
-for c in mnistbn_compare mnistbn_train; do
-  printf '#!/usr/bin/env python3\nimport sys\nfrom mnistbn.cli import %s\nsys.exit(%s())\n' $c $c > /tmp/bin/$c; chmod +x /tmp/bin/$c
+for c in mnistbn_compare mnistbn_train mnistbn_sweep; do
+  printf '#!/usr/bin/env python3\nimport sys\nfrom mnistbn.cli import %s\nif __name__ == "__main__": sys.exit(%s())\n' $c $c \
+    > /tmp/bin/$c; chmod +x /tmp/bin/$c   # the guard: worker processes import this script again
 done
 if [ -d .data ]; then
   export MNISTBN_DATA=/tmp/mnistbn-data; mkdir -p $MNISTBN_DATA/MNIST/raw
@@ -41,6 +48,7 @@ if [ -d .data ]; then
 fi
 export MPLBACKEND=Agg PYTHONUNBUFFERED=1
 
+if [[ $steps == *" 1 "* ]]; then
 step "1. nbdev_test --flags '$flags'; beside it the GPU cells of 02_fast, 03_train, 04_seeds, 05_run, outputs saved"
 mkdir -p /tmp/cells && cp nbs/02_fast.ipynb nbs/03_train.ipynb nbs/04_seeds.ipynb nbs/05_run.ipynb /tmp/cells/
 # one torch thread per notebook process: 8 workers of 16 threads each on 16 cores ran out of time here (2026-11-27)
@@ -50,15 +58,29 @@ repo=$(pwd)
   --flags cuda --only_flagged --no_clean) > "$out/cells.log" 2>&1
 echo "cells exit $?"; tail -5 "$out/cells.log"; cp /tmp/cells/*.ipynb "$out/"
 wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"
+fi
 
+if [[ $steps == *" 2 "* ]]; then
 step "2. benchmark"
 within 180 python3 benchmarks/bench.py --device $dev --steps 200 --repeats 3 --fast none --fast default \
   --seeds 8 --table default --stack 1 --stack 64 --out "$out/bench.md" > "$out/bench.log" 2>&1
 within 120 python3 benchmarks/bench.py --device $dev --no_steps --table default --table_seeds 10 --lr_switches ignored,applied \
   --stack 64 --out "$out/bench.md" >> "$out/bench.log" 2>&1
 echo "exit $?"; tail -25 "$out/bench.log"
+fi
 
+if [[ $steps == *" 3 "* ]]; then
 step "3. README's first command"
 ( time within 120 mnistbn_compare --quick --out runs/quick ) > "$out/quick.log" 2>&1
 echo "exit $?"; tail -25 "$out/quick.log"
+fi
+
+if [[ $steps == *" 4 "* ]]; then
+step "4. the remedies grid on $dev, each arm's rates and seeds one stack"
+arms=$(python3 -c "from mnistbn.remedies import ARMS; print(','.join(ARMS))")
+( time within 420 mnistbn_sweep --arms $arms --seeds 0-19 --more_seeds 20-39 --device $dev --stack 160 --no_progress \
+  --out /tmp/remedies-gpu ${REMEDIES_ARGS:-} ) > "$out/remedies.log" 2>&1
+echo "exit $?"; tail -25 "$out/remedies.log"
+tar czf "$out/remedies-gpu.tgz" -C /tmp/remedies-gpu --exclude '*.pt' .
+fi
 step done

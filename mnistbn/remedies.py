@@ -173,7 +173,8 @@ def remedies_md(rows:list[dict], fits:dict, # `remedy_rows`; {arm: `lr50`}
               "LR sensitivity |", '|---|---|---|---|---|---|']
     for a, f in fits.items():
         none = base is None or a == 'baseline' or f['how'] == 'too few rates'
-        ratio = '' if none else '{:.3g} [{:.3g}, {:.3g}]'.format(*lr50_ratio(f, base))
+        q = (math.nan,) if none else lr50_ratio(f, base)   # nan: neither LR50 bounded where the other is
+        ratio = '' if math.isnan(q[0]) else '{:.3g} [{:.3g}, {:.3g}]'.format(*q)
         accs = [r['val_acc_median'] for r in rows if r['arm'] == a and not math.isnan(r['val_acc_median'])]
         best = max(accs, default=math.nan)
         s = sens.get(a)
