@@ -16,7 +16,8 @@
 # DEVICE=cpu STEPS=4 REMEDIES_ARGS="--quick --arms baseline,bn --seeds 0-1" bash benchmarks/gpu.sh OUT 120).
 # NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
 # OUT gets at most nine files: nbdev_test.log, cells.log, 02_fast.ipynb, 03_train.ipynb, 04_seeds.ipynb, 05_run.ipynb, bench.md,
-# bench.log, quick.log (with step 4: remedies.log and remedies-gpu.tgz; the device returns 8 files at most, so pick steps). Every step is bounded by the budget.
+# bench.log, quick.log (with step 4: remedies.log and remedies-gpu.tgz; the device returns 8 files at most, so pick
+# steps). Every step is bounded by the budget.
 # A dry run of the plumbing on a CPU: DEVICE=cpu FLAGS= bash benchmarks/gpu.sh OUT 120
 set -u
 out=$(realpath "${1:?give an output folder}"); budget=${2:-480}; start=$SECONDS; mkdir -p "$out"
