@@ -70,6 +70,9 @@ def main():
     p.add_argument('--stack', type=int, action='append', default=None,
                    help="time that table with at most this many runs a stack (compare's stack); repeat the flag to time several "
                         "widths, in the order given (default: the device's default)")
+    p.add_argument('--workers', type=int, default=None,
+                   help="train that table's stacks in this many worker processes side by side (compare's workers; default: "
+                        "the device's: one on a GPU)")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -151,11 +154,12 @@ def run(a, device, variants, speeds) -> list[str]:
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
             compare(d, seeds=range(a.table_seeds), lr_switches=a.lr_switches.split(','), device=device, progress=False, fast=a.table,
-                    stack=width)
+                    stack=width, workers=a.workers)
             t = time.perf_counter() - t
             md = (Path(d)/'table.md').read_text()
         runs = f"{4 * len(a.lr_switches.split(','))} x {a.table_seeds} runs"
-        at_once = '' if width is None else f", at most {width} run{'s' if width > 1 else ''} a stack"
+        at_once = ('' if width is None else f", at most {width} run{'s' if width > 1 else ''} a stack") + (
+            f", {a.workers} worker processes" if a.workers else '')
         lines.append(f"\nthe original's four-configuration table ({runs} of 9 epochs on all 60,000 images, validation after every "
                      f"epoch, table and figure written; fast paths {a.table or 'none'}{at_once}): **{t:.1f} s**\n\n{md}")
     return lines
