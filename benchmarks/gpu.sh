@@ -70,9 +70,12 @@ fi
 if [[ $steps == *" 2 "* ]]; then
 step "2. benchmark: stacks, with and without channels_last, and the 80-run grid as stacks"
 # the textbook loop against fit's paths was timed in four sessions (17.5x-22.3x); what is open is the stacks' speed
-within 90 python3 benchmarks/bench.py --device $dev --no_steps --fast fused,graphs --seeds 8 --seeds 32 \
+within 90 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --fast fused,graphs --seeds 8 --seeds 32 \
   --out "$out/bench.md" > "$out/bench.log" 2>&1
-within 60 python3 benchmarks/bench.py --device $dev --no_steps --fast channels_last,fused,graphs --seeds 32 \
+within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --fast channels_last,fused,graphs --seeds 32 \
+  --out "$out/bench.md" >> "$out/bench.log" 2>&1
+# 800 steps against the 200 above: the difference is the per-step cost, without the graph's capture and warm-up
+within 60 python3 benchmarks/bench.py --device $dev --no_steps --fast fused,graphs --seeds 8 --steps 800 --repeats 3 \
   --out "$out/bench.md" >> "$out/bench.log" 2>&1
 # the original's table as two stacks in two processes at once (20.3 s one after the other, 2026-12-04), then the grid
 within 60 python3 benchmarks/bench.py --device $dev --no_steps --table default --stack 64 --workers 2 \
