@@ -95,19 +95,15 @@ def table_md(rows:list[dict]) -> str:
             cells = [f"lr_switch={_MODE[r['lr_switch']]}", n, str(r['collapsed']), *(_cell(r[k]) for k in METRICS)]
             lines.append('| | ' + ' | '.join(cells) + ' |')
     notes = ["Ours: mean ± standard deviation of the final epoch over seeds. collapsed: runs that ended at chance on "
-             "the test "
-             "set (val_acc below 0.2: every image called one class), included in the mean. ✓ / ✗: the original's "
-             "number lies inside / outside our "
-             "min-max range over the seeds (no mark with one seed)."]
+             "the test set (val_acc below 0.2: every image called one class), included in the mean. ✓ / ✗: the "
+             "original's number lies inside / outside our min-max range over the seeds (no mark with one seed)."]
     if any(r['quick'] for r in rows):
         notes.insert(0, f"**QUICK MODE: {QUICK['n_train']:,} training and {QUICK['n_valid']:,} test images, "
                         f"{QUICK['epochs'][0]} + {QUICK['epochs'][1]} epochs. Not comparable to the original's "
-                        "numbers.** "
-                        "After so few updates the BN model's running statistics (Keras' momentum 0.99: about 100 "
-                        "updates of "
-                        "memory) lag behind its weights, so its val_acc is low although it has learned; curves.png "
-                        "shows "
-                        "beside it val_acc_batch, the same weights evaluated with each test batch's own statistics.")
+                        "numbers.** After so few updates the BN model's running statistics (Keras' momentum 0.99: "
+                        "about 100 updates of memory) lag behind its weights, so its val_acc is low although it has "
+                        "learned; curves.png shows beside it val_acc_batch, the same weights evaluated with each test "
+                        "batch's own statistics.")
     return '\n'.join(lines) + '\n\n' + '\n\n'.join(notes) + '\n'
 
 # %% ../nbs/06_compare.ipynb #f6659916

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, math, statistics
 from pathlib import Path
-from .data import MnistbnError
+from .data import MnistbnError, check_count
 from .models import MODELS, semantics as backend_semantics
 from .history import LR_SWITCHES, METRICS, atomic_write, write_csv
 from .loss import loss_fn
@@ -119,12 +119,8 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
         if not (r > 0 and math.isfinite(r)):
             raise MnistbnError(f"learning rate {r:g}: every rate must be a positive number.")
     for l in losses: loss_fn(l)   # refuses an unknown loss
-    for n in phase_epochs:
-        if int(n) != n or n < 1:
-            raise MnistbnError(f"phase_epochs {tuple(phase_epochs)}: each phase needs a whole number of epochs, at "
-                               "least 1.")
-    if updates is not None and (int(updates) != updates or updates < 1):
-        raise MnistbnError(f"updates {updates}: give a whole number, at least 1.")
+    for n in phase_epochs: check_count('phase_epochs', n, 'epochs in each phase')
+    check_count('updates', updates, 'updates')
     if lr_switch not in LR_SWITCHES:
         raise MnistbnError(f"lr_switch {lr_switch!r}: choose from {', '.join(LR_SWITCHES)}.")
     sem, pe = backend_semantics(semantics).name, tuple(int(n) for n in phase_epochs)
