@@ -9,12 +9,11 @@ from dataclasses import asdict
 from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import Param, call_parse, store_true
-from .data import MnistbnError, load_mnist, resolve_device
+from .data import MnistbnError, check_count, load_mnist, resolve_device
 from .models import MODELS, build, semantics as backend_semantics
-from .fast import fast_paths, resolve_fast
 from .loss import loss_fn
 from .history import schedule
-from .train import fit, training_of
+from .train import FitOptions, fit, fit_paths, training_of
 from .run import QUICK, RunOptions, writable_folder
 from .compare import compare
 from .insight import sweep
@@ -115,32 +114,29 @@ def mnistbn_compare(out:str='runs/compare', # output folder: table.md, table.csv
               f"{Path(out)/'runs'}/")
 
 # %% ../nbs/09_cli.ipynb #dded2ef2
-def _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size, semantics, device, fast):
-    """`mnistbn_train`'s arguments checked before any data is read: the phases, the semantics, the device, the fast
-    paths."""
+def _train_setup(model, lr, epochs, lr_switch, loss, training, batch_size, semantics, device, fast, keep, data, quick,
+                 out):
+    """`mnistbn_train`'s phases, semantics, data and folder: every argument checked before any data is read, the data
+    before the folder is made."""
     if model not in MODELS: raise MnistbnError(f"--model {model!r}: choose one of {', '.join(MODELS)}.")
     loss_fn(loss)
-    training_of(training)
-    for flag, v in [('--epochs1', epochs1), ('--epochs2', epochs2), ('--batch_size', batch_size)]:
-        if v < 1: raise MnistbnError(f"{flag} {v}: must be a whole number, at least 1.")
-    for flag, v in [('--lr', lr), ('--lr2', lr2)]:
-        if v is not None and not 0 < v < float('inf'): raise MnistbnError(f"{flag} {v}: must be a positive number.")
-    phases = ((epochs1, lr), (epochs2, lr / 10 if lr2 is None else lr2))
+    check_count('--batch_size', batch_size, 'samples a batch')
+    if not 0 < lr < float('inf'): raise MnistbnError(f"--lr {lr}: must be a positive number.")
+    phases = tuple((n, lr / 10**i) for i, n in enumerate(parse_numbers('--epochs', epochs, int)))
+    for n, _ in phases: check_count('--epochs', n, 'epochs in each phase')
     schedule(phases, lr_switch)
     sem, dev = backend_semantics(semantics), resolve_device(device)
-    speed = {} if fast == 'default' else fast_paths(fast, dev)   # {}: fit's own defaults for the device and semantics
-    resolve_fast(dev, sem.adam == 'keras', **speed)
-    return phases, sem, dev, speed
-
+    fit_paths(fast, dev, sem, training_of(training))
+    FitOptions(files=keep)
+    d = load_mnist(data, dev, n_train=QUICK['n_train'] if quick else None, n_valid=QUICK['n_valid'] if quick else None)
+    return phases, sem, d, writable_folder(out)
 
 # %% ../nbs/09_cli.ipynb #0c0dd62b
 @call_parse
 def mnistbn_train(model:str='conv', # conv (the original's), bn (its BN model), bn_before, layernorm, ws, he, leaky
-                  lr:float=1e-3, # learning rate of phase 1
-                  lr2:float=None, # learning rate of phase 2 (default: lr / 10)
-                  epochs1:int=1, # epochs of phase 1
-                  epochs2:int=8, # epochs of phase 2
-                  lr_switch:str='applied', # applied: phase 2 at lr2; ignored: at lr throughout (as the original ran)
+                  lr:float=1e-3, # learning rate of the first phase
+                  epochs:str='1,8', # epochs of each phase, the n-th at a tenth of the rate before: 1,8 (the original's)
+                  lr_switch:str='applied', # applied: each phase at its rate; ignored: lr throughout (the original's)
                   loss:str='keras', # keras (clipped, as the original's) or plain (PyTorch's cross-entropy)
                   training:str='adam', # adam (the original's), warmup20, warmup100, adam_eps, radam, sgd, clip1
                   seed:int=0, # initial weights, batch order and dropout
@@ -155,16 +151,13 @@ def mnistbn_train(model:str='conv', # conv (the original's), bn (its BN model), 
                   semantics:str='pytorch', # pytorch, keras-cudnn (the original's), keras-theano-cpu, or items
                   keep:str='weights', # kept besides the History: weights (weights.pt), checkpoint, history
                  ):
-    "Train one configuration through its two phases and write its History."
+    "Train one configuration through its phases and write its History."
     with cli_errors('mnistbn_train', f"Finished epochs are saved in {out}; add --resume to continue."):
-        phases, sem, dev, speed = _train_args(model, lr, lr2, epochs1, epochs2, lr_switch, loss, training, batch_size,
-                                              semantics, device, fast)
-        sub = QUICK if quick else dict(n_train=None, n_valid=None)
-        d = load_mnist(data, dev, n_train=sub['n_train'], n_valid=sub['n_valid'])   # checked before any folder is made
-        folder = writable_folder(out)
+        phases, sem, d, folder = _train_setup(model, lr, epochs, lr_switch, loss, training, batch_size, semantics,
+                                              device, fast, keep, data, quick, out)
         h = fit(build(model, d.mean, d.std, seed=seed, semantics=sem), d, phases,
                 seed, lr_switch, batch_size, loss, training, folder=folder, resume=resume, progress=not no_progress,
-                fast=speed, files=keep)
+                fast=fast, files=keep)
         h.to_csv(folder/'history.csv')
         print(h)
         print(f"Written: {folder/'history.json'}, {folder/'history.csv'}" + {'weights': f", {folder/'weights.pt'}",
@@ -174,15 +167,23 @@ def mnistbn_train(model:str='conv', # conv (the original's), bn (its BN model), 
 _ARMS_HELP = ("arms to compare instead of --models, each a model and its training; writes remedies.* (see Remedies): " +
               '; '.join(f"{k}: {a.about}" for k, a in ARMS.items()))
 
-def _remedies(out, arms, lrs, seeds, more, updates, quick, models, epochs, loss, semantics, opts:dict
+def _remedies(out, arms, lrs, seeds, more_seeds, updates, quick, models, epochs, loss, semantics, opts:dict
              ) -> tuple[str, list]:
     "`mnistbn_sweep --arms`: the remedies' comparison, and the files it wrote."
     if (models, epochs, loss, semantics) != ('conv,bn', '1', 'keras', 'pytorch'):
         raise MnistbnError("--arms: each arm names its model and training, and trains one epoch of the original's "
                            "loss; leave --models, --epochs, --loss and --semantics out.")
     lrs = parse_numbers('--lrs', lrs) if lrs is not None else (1e-3, 1e-2, 1e-1) if quick else LRS
+    more = parse_seeds(more_seeds) if more_seeds else ()
     md = remedies(out, parse_list(arms), lrs, seeds, parse_count('--updates', updates or '200'), quick, more, **opts)
     return md, ['remedies.md', 'remedies.csv', 'remedies.png', 'remedies_lr50.png']
+
+def _sweep(out, models, lrs, seeds, epochs, loss, updates, quick, semantics, opts:dict) -> tuple[str, list]:
+    "`mnistbn_sweep` without `--arms`: the models' sweep, and the files it wrote."
+    lrs = parse_numbers('--lrs', '1e-3,3e-3,1e-2,3e-2,1e-1' if lrs is None else lrs)
+    md = sweep(out, parse_list(models), lrs, seeds, tuple(parse_numbers('--epochs', epochs, int)), parse_list(loss),
+               parse_count('--updates', updates), quick, semantics, **opts)
+    return md, ['sweep.md', 'sweep.csv', 'sweep.png']
 
 # %% ../nbs/09_cli.ipynb #d489ef4d
 @call_parse
@@ -190,32 +191,23 @@ def _remedies(out, arms, lrs, seeds, more, updates, quick, models, epochs, loss,
 def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arms runs/remedies), and runs/<run>/ in it
                   models:str='conv,bn', # of: conv, bn, bn_before, layernorm, ws, he, leaky (see Models)
                   arms:Param(_ARMS_HELP, str)=None,
-                  # first learning rates, comma-separated (default: 1e-3,3e-3,1e-2,3e-2,1e-1; with --arms the 8 of
-                  # 1e-3,2e-3,...,0.2, with --arms --quick 1e-3,1e-2,1e-1)
+                  # first rates, as 1e-3,1e-2 (default: 1e-3,3e-3,1e-2,3e-2,1e-1; --arms: 8, 1e-3 to 0.2; --arms --quick: 3)
                   lrs:str=None,
                   seeds:str=None, # seeds, as 0-19 or 0,1,2 (default: 0-19; with --quick 0-4)
                   more_seeds:str=None, # with --arms: these seeds too (as 20-39) in cells where some but not all failed
-                  # epochs of each phase, the n-th at a tenth of the rate before: 1, or 1,8 (the original's)
-                  epochs:str='1',
+                  epochs:str='1', # epochs per phase, each at a tenth of the rate before: 1, or 1,8 (the original's)
                   loss:str='keras', # keras (clipped, the original's), plain, or keras,plain
                   updates:str=None, # stop each run after this many updates (default: all; with --arms 200)
                   quick:store_true=False, # 2,000 training / 1,000 test images: a small sweep in minutes on a CPU
-                  # backend gradients, Adam and BatchNorm's running variance: pytorch, keras-cudnn, keras-theano-cpu, or
-                  # items: pool=all
-                  semantics:str='pytorch',
+                  semantics:str='pytorch', # backend: pytorch, keras-cudnn, keras-theano-cpu, or items (pool=all)
                   **kwargs):
     "Sweep the first learning rate: P(collapse) with its interval, and final val_acc, per model (or arm) and rate."
     out = out or ('runs/remedies' if arms else 'runs/sweep')
     with cli_errors('mnistbn_sweep', f"Finished runs are in {out}/runs; run the same command again to continue."):
         seeds, opts = parse_seeds(seeds or ('0-4' if quick else '0-19')), asdict(run_flags(**kwargs))
+        if more_seeds and not arms: raise MnistbnError("--more_seeds: only with --arms.")
         if arms:
-            more = parse_seeds(more_seeds) if more_seeds else ()
-            md, files = _remedies(out, arms, lrs, seeds, more, updates, quick, models, epochs, loss, semantics, opts)
-        elif more_seeds: raise MnistbnError("--more_seeds: only with --arms.")
-        else:
-            lrs = parse_numbers('--lrs', '1e-3,3e-3,1e-2,3e-2,1e-1' if lrs is None else lrs)
-            md = sweep(out, parse_list(models), lrs, seeds, tuple(parse_numbers('--epochs', epochs, int)),
-                       parse_list(loss), parse_count('--updates', updates), quick, semantics, **opts)
-            files = ['sweep.md', 'sweep.csv', 'sweep.png']
+            md, files = _remedies(out, arms, lrs, seeds, more_seeds, updates, quick, models, epochs, loss, semantics, opts)
+        else: md, files = _sweep(out, models, lrs, seeds, epochs, loss, updates, quick, semantics, opts)
         print(md)
         print('Written: ' + ', '.join(str(Path(out)/f) for f in files + ['runs']) + '/')

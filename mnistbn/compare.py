@@ -14,8 +14,8 @@ from fastcore.meta import delegates
 from .run import QUICK, RunSpec, run_specs
 
 # %% auto #0
-__all__ = ['ORIGINAL_TABLE', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'pyplot', 'plot_curves',
-           'compare']
+__all__ = ['ORIGINAL_TABLE', 'COLORS', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'pyplot',
+           'plot_curves', 'compare']
 
 # %% ../nbs/06_compare.ipynb #699eca5b
 # the original notebook's rows, in its order: model, first lr, label, final-epoch metrics (Keras 1.2.2)
@@ -82,6 +82,7 @@ def _cell(m:dict) -> str:
     s = f"{m['mean']:.4f}" + (f" ± {m['std']:.4f}" if not math.isnan(m['std']) else '')
     return s + {True: ' ✓', False: ' ✗', None: ''}[m['inside']]
 
+# %% ../nbs/06_compare.ipynb #3b789f56
 def table_md(rows:list[dict]) -> str:
     "The Markdown table: the original's row, then ours in each mode, for each of the original's configurations."
     lines = ['| | run | seeds | collapsed | ' + ' | '.join(METRICS) + ' |', '|---|---|---|---|' + '---|' * len(METRICS)]
@@ -122,12 +123,14 @@ def pyplot(path=None):
     import matplotlib.pyplot as plt
     return plt
 
+COLORS = {'conv': 'tab:blue', 'bn': 'tab:orange'}   # each model's colour in every figure
+
 # %% ../nbs/06_compare.ipynb #e8bbfa2e
 def plot_curves(hists:dict, path:Path|None=None, title:str=''):
     "Draw (and with `path`, save as PNG) the validation curves of the grid; returns the figure."
     plt = pyplot(path)
     from matplotlib.ticker import MaxNLocator
-    colors, styles = {'conv': 'tab:blue', 'bn': 'tab:orange'}, {'applied': '-', 'ignored': '--'}
+    styles = {'applied': '-', 'ignored': '--'}
     lrs = list(dict.fromkeys(lr for _, lr, _, _ in ORIGINAL_TABLE))
     fig, axes = plt.subplots(2, len(lrs), figsize=(11, 7), sharex=True, squeeze=False)
     last = max(len(h.records) for h in hists.values())
@@ -138,8 +141,8 @@ def plot_curves(hists:dict, path:Path|None=None, title:str=''):
                 if lr_ != lr: continue
                 for sw in LR_SWITCHES:
                     hs = [h for s, h in hists.items() if s.config == (model, lr, sw)]
-                    if hs: _draw(ax, hs, k, colors[model], styles[sw], f"{model}, {sw}")
-                ax.plot([last], [original[k]], 'o' if model == 'conv' else 's', color=colors[model], mfc='none', ms=8,
+                    if hs: _draw(ax, hs, k, COLORS[model], styles[sw], f"{model}, {sw}")
+                ax.plot([last], [original[k]], 'o' if model == 'conv' else 's', color=COLORS[model], mfc='none', ms=8,
                         label=f"{model}, original")
             ax.set_title(f"{k}, lr {lr:g} -> {lr / 10:g}")
             ax.grid(alpha=0.3)

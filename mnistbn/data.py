@@ -13,7 +13,7 @@ from fastcore.meta import delegates
 # %% auto #0
 __all__ = ['MNIST_FILES', 'MNIST_MEAN', 'MNIST_STD', 'MnistbnError', 'data_root', 'raw_folder', 'check_file', 'read_idx',
            'download_mnist', 'check_mnist', 'default_device', 'resolve_device', 'pixel_stats', 'derive_seed',
-           'MNISTData', 'load_mnist', 'n_batches', 'check_count', 'epoch_order', 'batches', 'takes']
+           'MNISTData', 'load_mnist', 'n_batches', 'epoch_order', 'batches', 'check_count', 'takes']
 
 # %% ../nbs/00_data.ipynb #c950e715
 class MnistbnError(Exception):
@@ -191,15 +191,6 @@ def load_mnist(root:str|Path|None=None, # data root (see `data_root`)
 # %% ../nbs/00_data.ipynb #1a9d7a5f
 def n_batches(n:int, bs:int) -> int: return -(-n // bs)
 
-def check_count(name:str, # the argument's name, for the message
-                value, # a count given by the user; None (not given) passes
-                what:str, # what it counts, for the message
-               ) -> None:
-    "Refuse a count that is given and is not a whole number of at least 1, naming the argument."
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    ok = value is None or (number and value == int(value) and value >= 1)
-    if not ok: raise MnistbnError(f"{name}={value!r}: give a whole number of {what}, at least 1.")
-
 def epoch_order(n:int, # number of samples
                 seed:int, # the run's seed
                 epoch:int, # 0-based epoch
@@ -220,6 +211,16 @@ def batches(x:torch.Tensor, y:torch.Tensor, # samples and labels on one device
     for s in range(0, n, bs):
         i = idx[s:s+bs]
         yield x[i], y[i]
+
+# %% ../nbs/00_data.ipynb #5ccfa259
+def check_count(name:str, # the argument's name, for the message
+                value, # a count given by the user; None (not given) passes
+                what:str, # what it counts, for the message
+               ) -> None:
+    "Refuse a count that is given and is not a whole number of at least 1, naming the argument."
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = value is None or (number and value == int(value) and value >= 1)
+    if not ok: raise MnistbnError(f"{name}={value!r}: give a whole number of {what}, at least 1.")
 
 # %% ../nbs/00_data.ipynb #049437cc
 def takes(options:type, # a dataclass of options, each field documented by a trailing comment

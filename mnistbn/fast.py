@@ -8,11 +8,12 @@ import math
 from contextlib import contextmanager
 import torch
 from torch import nn
+from fastcore.basics import patch
 from .data import MnistbnError
 
 # %% auto #0
-__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'default_fast', 'check_cuda_only', 'fast_paths', 'resolve_fast', 'adam',
-           'set_lr', 'KerasAdam', 'float32_precision', 'Autocast', 'GraphedStep']
+__all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'fast_paths', 'adam', 'set_lr', 'KerasAdam', 'float32_precision',
+           'Autocast', 'GraphedStep']
 
 # %% ../nbs/02_fast.ipynb #4f1b6182
 FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32', 'bf16')
@@ -20,50 +21,24 @@ CUDA_ONLY = ('graphs', 'tf32')
 # measured fastest, with the same math
 DEFAULT_FAST = {'cpu': ('channels_last', 'fused'), 'cuda': ('channels_last', 'fused', 'graphs')}
 
-def default_fast(device) -> tuple:
-    "The fast paths on by default on `device`'s kind: the fastest that keep the plain path's math."
-    return DEFAULT_FAST.get(torch.device(device).type, ())
-
-def check_cuda_only(names, # fast-path names
-                    device, # where they would run
-                   ) -> None:
-    "Refuse the CUDA-only fast paths among `names` on a device that is not CUDA."
-    for n in names:
-        if n in CUDA_ONLY and torch.device(device).type != 'cuda':
-            raise MnistbnError(f"{n}: a CUDA-only fast path, and the device is {device}. Use a CUDA device or leave "
-                               f"{n} out.")
-
-def fast_paths(names:str|list='default', # 'default', 'none' (the plain path), or names such as 'channels_last,fused'
-               device=None, # where they will run: what 'default' means there; the CUDA-only paths are refused elsewhere
+def fast_paths(fast:str|list|dict='default', # 'default', 'none' (the plain path), names, or {path: on}
+               device='cpu', # where they run: what the default is there, and whether the CUDA-only paths can
+               cannot:dict|None=None, # {path: why} for what the training cannot take: off by default, refused if asked
               ) -> dict:
-    "`fit`'s fast-path arguments from their names, checked: every path, on or off."
-    names = [n.strip() for n in (names.split(',') if isinstance(names, str) else names) if n.strip()]
-    if names == ['default']:
-        if device is None: raise MnistbnError("fast paths 'default': what is fastest depends on the device; give one.")
-        names = list(default_fast(device))
-    if names == ['none']: names = []
-    for n in names:
+    "Every fast path on or off, checked: as `fast` asks, the rest as `DEFAULT_FAST` says for the device."
+    if not isinstance(fast, dict):
+        names = [n.strip() for n in (fast.split(',') if isinstance(fast, str) else fast) if n.strip()]
+        named = [n for n in dict.fromkeys([*FAST_PATHS, *names]) if n != 'none']   # unknown names are refused below
+        fast = {} if names == ['default'] else {n: n in names for n in named}
+    for n in fast:
         if n not in FAST_PATHS:
             raise MnistbnError(f"fast path {n!r}: choose default, none, or from {', '.join(FAST_PATHS)}.")
-    if device is not None: check_cuda_only(names, device)
-    return {n: n in names for n in FAST_PATHS}
-
-# %% ../nbs/02_fast.ipynb #a7e588b7
-def resolve_fast(device, # where training runs
-                 # training with Keras' Adam, which in a CUDA graph runs its own update, not the fused kernel
-                 keras_adam:bool=False,
-                 **flags, # fast path -> True, False, or None: the device's default
-                ) -> dict:
-    "Each of `flags` on or off: as given, or, where it is None, as `default_fast(device)` says; checked."
-    graphs = flags.get('graphs')
-    graphed_keras = keras_adam and (graphs or graphs is None and 'graphs' in default_fast(device))
-    default = lambda n: n in default_fast(device) and not (graphed_keras and n == 'fused')
-    on = {n: default(n) if v is None else bool(v) for n, v in flags.items()}
-    check_cuda_only([n for n, v in on.items() if v], device)
-    if graphed_keras and on.get('fused'):
-        raise MnistbnError("fused: with graphs, Keras' Adam runs its own update in the graph, not PyTorch's fused "
-                           "kernel. Leave fused out.")
-    return on
+    kind = torch.device(device).type
+    cuda = {n: f"CUDA only, and the device is {device} (use a CUDA device)" for n in CUDA_ONLY if kind != 'cuda'}
+    cannot = {**cuda, **(cannot or {})}
+    for n, on in fast.items():
+        if on and n in cannot: raise MnistbnError(f"fast path {n}: {cannot[n]}. Leave it out.")
+    return {n: fast.get(n, n in DEFAULT_FAST.get(kind, ()) and n not in cannot) for n in FAST_PATHS}
 
 # %% ../nbs/02_fast.ipynb #77ae5288
 def adam(params, lr:float, device, fused:bool=False, graphs:bool=False, keras:bool=False,
@@ -91,29 +66,32 @@ class KerasAdam(torch.optim.Adam):
 
     @torch.no_grad()
     def step(self, closure=None):
-        if self.defaults['capturable']: return self._in_tensors()
+        if self.defaults['capturable']: return self._in_tensors()   # below
         for group in self.param_groups:
             st = self.state.get(group['params'][0], {})
             t = int(st['step']) + 1 if 'step' in st else 1
             group['eps'] = self.keras_eps / math.sqrt(1 - group['betas'][1] ** t)
         return super().step()
 
-    def _in_tensors(self):
-        "Keras' update as Keras wrote it, every number on the device: what a CUDA graph can replay."
-        for group in self.param_groups:
-            (b1, b2), lr = group['betas'], group['lr']
-            for p in (p for p in group['params'] if p.grad is not None):
-                st = self.state[p]
-                if not st:
-                    st.update(step=torch.zeros((), device=p.device), exp_avg=torch.zeros_like(p),
-                              exp_avg_sq=torch.zeros_like(p))
-                st['step'] = st['step'].to(p.device)   # a checkpoint of the host-side update keeps its count on the CPU
-                st['step'] += 1
-                m, v, t = st['exp_avg'], st['exp_avg_sq'], st['step']
-                lr_t = lr * torch.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-                m.mul_(b1).add_((1 - b1) * p.grad)
-                v.mul_(b2).add_((1 - b2) * p.grad.square())
-                p.sub_(lr_t * m / (v.sqrt() + self.keras_eps))
+# %% ../nbs/02_fast.ipynb #09acf541
+@patch
+@torch.no_grad()
+def _in_tensors(self:KerasAdam):
+    "Keras' update as Keras wrote it, every number on the device: what a CUDA graph can replay."
+    for group in self.param_groups:
+        (b1, b2), lr = group['betas'], group['lr']
+        for p in (p for p in group['params'] if p.grad is not None):
+            st = self.state[p]
+            if not st:
+                st.update(step=torch.zeros((), device=p.device), exp_avg=torch.zeros_like(p),
+                          exp_avg_sq=torch.zeros_like(p))
+            st['step'] = st['step'].to(p.device)   # a checkpoint of the host-side update keeps its count on the CPU
+            st['step'] += 1
+            m, v, t = st['exp_avg'], st['exp_avg_sq'], st['step']
+            lr_t = lr * torch.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+            m.mul_(b1).add_((1 - b1) * p.grad)
+            v.mul_(b2).add_((1 - b2) * p.grad.square())
+            p.sub_(lr_t * m / (v.sqrt() + self.keras_eps))
 
 # %% ../nbs/02_fast.ipynb #97e1642a
 @contextmanager
@@ -160,18 +138,19 @@ class GraphedStep:
         self.graph.replay()
         return self.out
 
-    def _eager(self, batch):
-        "One step run as it is, on the side stream (where capture wants its warm-ups)."
-        self.warmup -= 1
-        self.side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(self.side): out = self.step(*batch)
-        torch.cuda.current_stream().wait_stream(self.side)
-        return out
+# %% ../nbs/02_fast.ipynb #3fd0342f
+@patch
+def _eager(self:GraphedStep, batch):
+    self.warmup -= 1
+    self.side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(self.side): out = self.step(*batch)
+    torch.cuda.current_stream().wait_stream(self.side)
+    return out
 
-    def _capture(self, batch):
-        "Record one step on static copies of a batch (capturing runs nothing: the replay that follows trains on it)."
-        self.batch = [t.clone() for t in batch]
-        self.opt.zero_grad(set_to_none=True)   # the gradients are then allocated inside the graph's memory
-        self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph, stream=self.side, capture_error_mode='thread_local'):
-            self.out = self.step(*self.batch)
+@patch
+def _capture(self:GraphedStep, batch):
+    self.batch = [t.clone() for t in batch]
+    self.opt.zero_grad(set_to_none=True)   # the gradients are then allocated inside the graph's memory
+    self.graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(self.graph, stream=self.side, capture_error_mode='thread_local'):
+        self.out = self.step(*self.batch)

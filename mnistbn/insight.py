@@ -13,7 +13,7 @@ from .loss import loss_fn
 from .train import training_of
 from fastcore.meta import delegates
 from .run import RunSpec, run_specs
-from .compare import _LN10, ORIGINAL_TABLE, collapsed, pyplot
+from .compare import _LN10, COLORS, ORIGINAL_TABLE, collapsed, pyplot
 
 # %% auto #0
 __all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows',
@@ -45,6 +45,7 @@ def load_stats(folder:str|Path) -> dict:
     except (OSError, ValueError) as e:
         raise MnistbnError(f"{f}: no readable activation statistics ({e}). Train with stats_every.") from None
 
+# %% ../nbs/07_insight.ipynb #0ae94f55
 def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.stats`
                layers=('relu1', 'relu2', 'relu3'), # which outputs, one column each
                fields=('mean', 'std', 'dead'), # which statistics, one row each
@@ -202,8 +203,6 @@ def sweep_md(rows:list[dict], sens:dict) -> str:
     return '\n'.join(lines) + '\n\n' + '\n\n'.join(notes) + '\n'
 
 # %% ../nbs/07_insight.ipynb #e7e8a09b
-_COLORS = {'conv': 'tab:blue', 'bn': 'tab:orange'}
-
 def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
     "P(collapse) and final val_acc against the first learning rate, per model and loss; with `path`, saved as PNG."
     plt, rows = pyplot(path), sweep_rows(hists)
@@ -212,12 +211,12 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
     for i, (model, loss) in enumerate(curves):
         rs, style = [r for r in rows if (r['model'], r['loss']) == (model, loss)], '-' if loss == 'keras' else '--'
         shift = 1.06 ** (i - (len(curves) - 1) / 2)   # side by side, not on top
-        lr, label, color = [r['lr'] for r in rs], f"{model}, {loss} loss", _COLORS.get(model)
+        lr, label, color = [r['lr'] for r in rs], f"{model}, {loss} loss", COLORS.get(model)
         p = [r['p_collapse'] for r in rs]
         err = [[v - r['ci_low'] for v, r in zip(p, rs)], [r['ci_high'] - v for v, r in zip(p, rs)]]
         a.errorbar([x * shift for x in lr], p, yerr=err,
-                   fmt='o' + style, color=_COLORS.get(model), capsize=3, label=label)
-        b.plot(lr, [r['val_acc_median'] for r in rs], style, color=_COLORS.get(model), label=f"{label}, median")
+                   fmt='o' + style, color=color, capsize=3, label=label)
+        b.plot(lr, [r['val_acc_median'] for r in rs], style, color=color, label=f"{label}, median")
         b.fill_between(lr, [r['val_acc_min'] for r in rs], [r['val_acc_max'] for r in rs], color=color, alpha=0.12)
         if not any(math.isnan(r['val_acc_batch_median']) for r in rs):   # BN: with batch statistics, free of the lag
             b.plot(lr, [r['val_acc_batch_median'] for r in rs], ':', color=color, lw=2,
@@ -270,6 +269,12 @@ def _kept_finals(groups:dict, ref:str|None, rows:list) -> dict:
         raise MnistbnError(f"ref {ref!r}: not one of the groups ({', '.join(groups)}).")
     return kept
 
+def _pooled_sd(kept:dict, row, k:str) -> float:
+    "The seed-to-seed sd of metric `k` in `row`, pooled over the groups (1 where every run agrees)."
+    means = [statistics.fmean(f[k] for f in rs[row]) for rs in kept.values()]
+    ss = sum((f[k] - m) ** 2 for rs, m in zip(kept.values(), means) for f in rs[row])
+    return math.sqrt(ss / sum(len(rs[row]) - 1 for rs in kept.values())) or 1.
+
 # %% ../nbs/07_insight.ipynb #e0b4c6f1
 def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each group's runs of the original's rows
                       ref:str|None=None, # a group to compare the others with
@@ -282,10 +287,7 @@ def original_distance(groups:dict, # {name: {(model, lr): [History, ...]}}: each
     rows = [((m, lr), orig) for m, lr, _, orig in ORIGINAL_TABLE]
     kept = _kept_finals(groups, ref, [r for r, _ in rows])
     mean = lambda v, k: statistics.fmean(f[k] for f in v)
-    def pooled_sd(r, k):
-        ss = sum((f[k] - m) ** 2 for rs in kept.values() for m in [mean(rs[r], k)] for f in rs[r])
-        return math.sqrt(ss / sum(len(rs[r]) - 1 for rs in kept.values())) or 1.
-    sd = {(r, k): pooled_sd(r, k) for r, _ in rows for k in METRICS}
+    sd = {(r, k): _pooled_sd(kept, r, k) for r, _ in rows for k in METRICS}
     def dist(g, idx=None):   # group g's distance; with idx (one index array per row), of those runs of each row
         rs = kept[g] if idx is None else {r: [kept[g][r][i] for i in ix] for (r, _), ix in zip(rows, idx)}
         return statistics.fmean(abs(orig[k] - mean(rs[r], k)) / sd[r, k] for r, orig in rows for k in METRICS)

@@ -12,8 +12,8 @@ from .data import MNIST_MEAN, MNIST_STD, MnistbnError
 
 # %% auto #0
 __all__ = ['SEMANTICS', 'MODELS', 'Normalize', 'batch_moments', 'KerasBatchNorm2d', 'KerasBatchNorm1d', 'Semantics', 'semantics',
-           'TheanoReLU', 'AllTiesMaxPool2d', 'Arch', 'arch', 'init_', 'Standardized', 'build', 'conv_model', 'bn_model',
-           'stacked_norm', 'stacked_layer', 'Stack', 'Summary', 'param_counts', 'summary']
+           'TheanoReLU', 'AllTiesMaxPool2d', 'Arch', 'arch', 'init_', 'Standardized', 'standardize_', 'build',
+           'conv_model', 'bn_model', 'stacked_norm', 'stacked_layer', 'Stack', 'Summary', 'param_counts', 'summary']
 
 # %% ../nbs/01_models.ipynb #8ca5611f
 class Normalize(nn.Module):
@@ -111,6 +111,11 @@ class _TheanoReLU(torch.autograd.Function):
         # d/dx 0.5 (x + |x|) = 0.5 (1 + sign x): 1, 0.5 at 0, 0; in place, so one pass each
         return x.sign().add_(1).mul_(0.5).mul_(g)
 
+class TheanoReLU(nn.ReLU):
+    "ReLU whose gradient at exactly 0 is 0.5, as Theano's `relu`, `0.5 * (x + abs(x))`."
+    def forward(self, x): return _TheanoReLU.apply(x)
+
+# %% ../nbs/01_models.ipynb #959200fb
 class _AllTiesMaxPool(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
@@ -129,11 +134,6 @@ class _AllTiesMaxPool(torch.autograd.Function):
         torch.eq(window(x), cell(out), out=window(grad))   # 1 where an input equals its window's maximum
         window(grad).mul_(cell(g))
         return grad
-
-# %% ../nbs/01_models.ipynb #959200fb
-class TheanoReLU(nn.ReLU):
-    "ReLU whose gradient at exactly 0 is 0.5, as Theano's `relu`, `0.5 * (x + abs(x))`."
-    def forward(self, x): return _TheanoReLU.apply(x)
 
 class AllTiesMaxPool2d(nn.MaxPool2d):
     "2x2 max pooling whose gradient goes to every input equal to its window's maximum (Theano on a CPU)."
@@ -190,13 +190,18 @@ class Standardized(nn.Module):
         c = w.flatten(1) - w.flatten(1).mean(1, keepdim=True)
         return (c / c.norm(dim=1, keepdim=True).clamp_min(1e-12)).view_as(w)
 
+def standardize_(model:nn.Sequential) -> nn.Sequential:
+    "`Standardized` weights, in place, in the layers whose inputs are never negative: conv2 and the first Dense layer."
+    for l in [l for l in model if isinstance(l, (nn.Conv2d, nn.Linear))][1:3]:
+        nn.utils.parametrize.register_parametrization(l, 'weight', Standardized())
+    return model
+
 # %% ../nbs/01_models.ipynb #13978171
 def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
           mean:float=MNIST_MEAN, # training-pixel mean, for the input normalisation
           std:float=MNIST_STD, # training-pixel standard deviation
           seed:int|None=None, # seeds the initial weights; None: PyTorch's global generator
-          # the backend's gradients and Adam: 'pytorch', 'keras-cudnn', 'keras-theano-cpu', or items
-          semantics:str|Semantics='pytorch',
+          semantics:str|Semantics='pytorch', # the backend's gradients and Adam: a preset, or items (`semantics`)
          ) -> nn.Sequential:
     "The original's CNN as `spec` varies it: two conv+pool blocks, Dense 512, Dropout 0.5, Dense 10 (logits)."
     a, sem = arch(spec), _semantics(semantics)
@@ -219,8 +224,7 @@ def build(spec:str|Arch='conv', # a name in `MODELS`, or an `Arch`
             nn.Linear(64*7*7, 512), *hidden(512, 1), nn.Dropout(0.5),
             nn.Linear(512, 10))
         init_(model, a.init)
-    for l in [l for l in model if isinstance(l, (nn.Conv2d, nn.Linear))][1:3] if a.ws else []:   # conv2, Dense 512
-        nn.utils.parametrize.register_parametrization(l, 'weight', Standardized())
+    if a.ws: standardize_(model)
     model.semantics, model.arch = sem, a   # training reads its Adam, and the run's model name, from here
     return model
 

@@ -113,6 +113,19 @@ def mixed(hists:dict, arms:dict) -> list[tuple[str, float]]:
     "The cells (arm, rate) where some but not all runs failed: where more seeds narrow P(collapse) the most."
     return [k for k, runs in _cells(hists, arms).items() if 0 < sum(map(failed, runs.values())) < len(runs)]
 
+# %% ../nbs/08_remedies.ipynb #e190952f
+def _step_bounds(top_ok:float, low_bad:float, # the highest log10 rate a run survived, the lowest one failed at
+                 grid:list, # the log10 rates run
+                ) -> tuple:
+    """Where no run failed below a rate at which one survived: (middle, low, high, how) of the step in log10 rate,
+    bounded by the rates on either side of it."""
+    lo = max([r for r in grid if r < top_ok], default=-math.inf) if top_ok == low_bad else top_ok
+    hi = min([r for r in grid if r > low_bad], default=math.inf) if top_ok == low_bad else low_bad
+    if math.isfinite(lo) and math.isfinite(hi): return (top_ok + low_bad) / 2, lo, hi, 'step between rates'
+    if math.isfinite(lo): return math.inf, lo, hi, 'above a rate'   # bounded on one side only, as where
+    if math.isfinite(hi): return -math.inf, lo, hi, 'below a rate'   # none or all failed
+    return math.nan, lo, hi, 'too few rates'
+
 # %% ../nbs/08_remedies.ipynb #dbc1b263
 def lr50(hists:dict, arms:dict, arm:str) -> dict:
     """`arm`'s LR50 {'lr50', 'low', 'high', 'how', 'log_se'}: from a logistic fit of failure against log10 rate, else
@@ -126,13 +139,7 @@ def lr50(hists:dict, arms:dict, arm:str) -> dict:
     if not y.any(): return out(math.inf, grid[-1], math.inf, 'none failed')
     if y.all(): return out(-math.inf, -math.inf, grid[0], 'all failed')
     top_ok, low_bad = x[y == 0].max(), x[y == 1].min()
-    if top_ok <= low_bad:   # separated: the likelihood grows without end as the slope does
-        lo = max([r for r in grid if r < top_ok], default=-math.inf) if top_ok == low_bad else top_ok
-        hi = min([r for r in grid if r > low_bad], default=math.inf) if top_ok == low_bad else low_bad
-        if math.isfinite(lo) and math.isfinite(hi): return out((top_ok + low_bad) / 2, lo, hi, 'step between rates')
-        if math.isfinite(lo): return out(math.inf, lo, hi, 'above a rate')   # bounded on one side only, as where
-        if math.isfinite(hi): return out(-math.inf, lo, hi, 'below a rate')  # none or all failed
-        return out(math.nan, lo, hi, 'too few rates')
+    if top_ok <= low_bad: return out(*_step_bounds(top_ok, low_bad, grid))   # separated: no fit has a finite slope
     fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
     (b0, b1), cov = fit.params, np.asarray(fit.cov_params())
     if b1 <= 0: return out(math.nan, -math.inf, math.inf, 'no rise with the rate')
@@ -207,7 +214,8 @@ def plot_remedies(rows:list[dict], fits:dict, path:Path|None=None, note:str=''):
             ax.errorbar(x, p, yerr=err, fmt='o-', ms=3, color=color, lw=1.2, capsize=2, alpha=0.6 if arm != a else 1)
         ax.plot(x, [r['val_acc_median'] for r in rs], '.:', color='tab:blue', lw=1.5)
         ax.set_title(f"{a}: LR50 {_interval(fits[a])}", fontsize=8)
-        ax.set_xscale('log'); ax.set_ylim(-0.03, 1.03); ax.grid(alpha=0.3)
+        ax.set_xscale('log' if len(set(x)) > 1 else 'linear')   # one rate: no range for a log axis
+        ax.set_ylim(-0.03, 1.03); ax.grid(alpha=0.3)
     for ax in axes.flat[len(arms):]: ax.axis('off')
     for ax in axes[:, 0]: ax.set_ylabel('P(collapse); val_acc')
     for ax in axes[-1]: ax.set_xlabel("grid rate")

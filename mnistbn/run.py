@@ -14,9 +14,8 @@ from pathlib import Path
 import torch
 from .data import MnistbnError, check_count, check_mnist, resolve_device, takes
 from .models import semantics
-from .fast import resolve_fast
 from .history import History
-from .train import KEEP
+from .train import FitOptions, fit_paths, training_of
 from .runs import (EXECUTORS, FULL, QUICK, STACK, Job, RunOptions, RunSpec, _data, epochs_done, finished,
                           train_group, writable_folder)
 
@@ -35,7 +34,7 @@ def plan_job(opts:RunOptions, # the user's options
         check_count(name, getattr(opts, name), what)
     if opts.executor not in EXECUTORS:
         raise MnistbnError(f"executor {opts.executor!r}: choose one of {', '.join(EXECUTORS)}.")
-    if opts.files not in KEEP: raise MnistbnError(f"files {opts.files!r}: choose one of {', '.join(KEEP)}.")
+    FitOptions(files=opts.files)   # refuses what a run cannot keep
     workers = opts.workers or (cores if device.type == 'cpu' else 1)
     workers = max(1, min(workers, groups or workers))   # no more processes than there is work for
     spread = workers > 1 or opts.executor == 'ray'
@@ -52,7 +51,6 @@ def stacks(specs:list[RunSpec], # runs to train
     for s in specs: kinds.setdefault((s.kind, epochs_done(out/'runs'/s.id)), []).append(s)
     groups = [g[i:i + width] for g in kinds.values() for i in range(0, len(g), width)]
     return sorted(groups, key=lambda g: specs.index(g[0]))   # in the order of the runs asked for
-
 
 # %% ../nbs/05_run.ipynb #dc7d7cc8
 def _set_threads(threads:int|None) -> None:
@@ -174,8 +172,8 @@ def run_specs(specs:list[RunSpec], # the runs
     opts, out, cores = RunOptions(**kwargs), Path(out), os.cpu_count() or 1
     device = resolve_device(opts.device)
     plan = plan_job(opts, device, cores)   # the options checked before anything is read or written
-    for sem in {s.semantics for s in specs}:   # refused here, not in a worker
-        resolve_fast(device, semantics(sem).adam == 'keras', **plan.fast_flags(device))
+    for sem, training in {(s.semantics, s.training) for s in specs}:   # refused here, not in a worker
+        fit_paths(plan.fast, device, semantics(sem), training_of(training))
     done = {} if opts.force else {s: finished(out/'runs'/s.id) for s in specs}
     todo = [s for s in specs if done.get(s) is None]
     if not todo: return done
@@ -190,4 +188,3 @@ def run_specs(specs:list[RunSpec], # the runs
     results = execute(groups, out, plan, job)
     job.poll()
     return {s: done.get(s) or results[s] for s in specs}
-

@@ -11,7 +11,6 @@ import torch
 from fastcore.basics import patch
 from .data import MNIST_FILES, MnistbnError, load_mnist, n_batches
 from .models import build
-from .fast import fast_paths
 from .history import History
 from .train import epoch_line, fit
 
@@ -73,7 +72,7 @@ class RunOptions:
     "How a job runs, not what it trains: where, how fast, how spread out, what it keeps. Built once, passed whole."
     device:str|None=None # torch device; None: CUDA, else MPS, else CPU
     root:str|None=None # MNIST data root; None: $MNISTBN_DATA, else ~/.cache/mnistbn
-    # fit's fast paths: 'default' (the device's fastest same-math ones), 'none', or names such as 'channels_last,fused'
+    # fit's fast paths (`fast_paths`): 'default' (the device's fastest same-math ones), 'none', or names
     fast:str='default'
     workers:int|None=None # processes training side by side; None: one per core on a CPU, one on a GPU
     threads:int|None=None # torch threads per worker; None: the cores divided among the workers
@@ -85,11 +84,6 @@ class RunOptions:
     progress:bool=True # each epoch of each run, with the job's state
     # what a finished run's folder keeps besides history.json: 'weights' adds weights.pt, 'checkpoint' checkpoint.pt
     files:str='history'
-
-    def fast_flags(self, device) -> dict:
-        "`fit`'s fast-path flags: {} for the device's defaults, else every path on or off."
-        return {} if self.fast == 'default' else fast_paths(self.fast, device)
-
 
 # %% ../nbs/05a_runs.ipynb #230a8bd3
 def writable_folder(path:str|Path) -> Path:
@@ -150,6 +144,7 @@ def epochs_done(folder:Path) -> int:
     try: return len(torch.load(f, mmap=True, weights_only=True, map_location='cpu')['history']['records'])
     except Exception: return -1   # unreadable: `fit` says so, naming the file
 
+# %% ../nbs/05a_runs.ipynb #8248f9c5
 def _fit(group:list[RunSpec], data, out:Path, opts:RunOptions) -> list[History]:
     "Train a group of runs of one kind as stacks of copies, one stack per epoch they resume from."
     hists, done = {}, {s: epochs_done(out/'runs'/s.id) for s in group}   # each checkpoint read once
@@ -160,10 +155,9 @@ def _fit(group:list[RunSpec], data, out:Path, opts:RunOptions) -> list[History]:
         show = opts.progress and opts.workers == 1 and opts.executor == 'local'
         hs = fit(models, data, [r.phases for r in g], [r.seed for r in g], [r.lr_switch for r in g], loss=s.loss,
                  training=s.training, updates=s.updates, folder=[out/'runs'/r.id for r in g], resume=True,
-                 progress=show, fast=opts.fast_flags(data.x_train.device), files=opts.files)
+                 progress=show, fast=opts.fast, files=opts.files)
         hists.update(zip(g, hs))
     return [hists[s] for s in group]
-
 
 # %% ../nbs/05a_runs.ipynb #3678baa3
 def train_group(group:list[RunSpec], # runs of one kind: one stack here (a few, by resume epoch)

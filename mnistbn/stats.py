@@ -63,17 +63,19 @@ class ActivationStats:
             if i == self.last: self._batch(self.batch[s, row], x, self.labels[s])
         if i == self.last: self.armed = False
 
-    def _layer(self, row, name, x):
-        (lo, hi, nb) = STAT_BINS
-        row[0], row[1] = x.mean(), x.std()
-        row[2] = (x.amax([0, *range(2, x.dim())]) <= 0).float().mean() if name.startswith('relu') else math.nan
-        row[3:] = torch.histc(x.clamp(lo, hi), nb, lo, hi) / x.numel()
+# %% ../nbs/03d_stats.ipynb #d1bc0ec7
+@patch
+def _layer(self:ActivationStats, row, name, x):
+    (lo, hi, nb) = STAT_BINS
+    row[0], row[1] = x.mean(), x.std()
+    row[2] = (x.amax([0, *range(2, x.dim())]) <= 0).float().mean() if name.startswith('relu') else math.nan
+    row[3:] = torch.histc(x.clamp(lo, hi), nb, lo, hi) / x.numel()
 
-    def _batch(self, row, logits, y):
-        logp, pred = F.log_softmax(logits, 1).gather(1, y[:, None])[:, 0], logits.argmax(1)
-        row[0], row[1] = -logp.clamp(_LOG_LO, _LOG_HI).mean(), (pred == y).float().mean()
-        row[2], row[3] = (logp < _LOG_LO).float().mean(), F.one_hot(pred, logits.shape[1]).sum(0).amax() / len(y)
-
+@patch
+def _batch(self:ActivationStats, row, logits, y):
+    logp, pred = F.log_softmax(logits, 1).gather(1, y[:, None])[:, 0], logits.argmax(1)
+    row[0], row[1] = -logp.clamp(_LOG_LO, _LOG_HI).mean(), (pred == y).float().mean()
+    row[2], row[3] = (logp < _LOG_LO).float().mean(), F.one_hot(pred, logits.shape[1]).sum(0).amax() / len(y)
 
 # %% ../nbs/03d_stats.ipynb #762e89bb
 @patch

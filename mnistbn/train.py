@@ -12,7 +12,7 @@ from torch import nn
 from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
 from .data import MnistbnError, MNISTData, check_count, derive_seed, epoch_order, n_batches, takes
 from .models import SEMANTICS, Semantics, Stack
-from .fast import FAST_PATHS, Autocast, GraphedStep, adam, float32_precision, resolve_fast, set_lr
+from .fast import Autocast, GraphedStep, adam, fast_paths, float32_precision, set_lr
 from .loss import loss_fn, train_step
 from .evaluate import _norms, evaluate
 from .history import EXTRA, History, atomic_write, schedule
@@ -21,7 +21,7 @@ from .stats import ActivationStats
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'TRAININGS', 'KEEP', 'Training', 'training_of', 'warmup_factor', 'model_name', 'model_semantics',
            'run_config', 'bar', 'epoch_line', 'epoch_batches', 'run_epochs', 'save_runs', 'start_runs', 'FitOptions',
-           'Copies', 'per_copy', 'fit']
+           'Copies', 'fit_paths', 'per_copy', 'fit']
 
 # %% ../nbs/03_train.ipynb #b71f1d25
 OPTIMIZERS = ('adam', 'radam', 'sgd')
@@ -212,8 +212,8 @@ KEEP = ('history', 'weights', 'checkpoint')
 @dataclass(frozen=True)
 class FitOptions:
     "How `fit` runs, not what it trains: its fast paths, what it prints, records and keeps."
-    # fast path -> on (True) or off (False); one left out: the device's default (Fast paths)
-    fast:dict=field(default_factory=dict)
+    # 'default' (the device's fastest same-math paths), 'none', names, or {path: on}: see `fast_paths`
+    fast:str|list|dict='default'
     progress:bool=True # a progress bar where one can show, and a line per epoch
     # record `ActivationStats` every this many updates: `h.stats`, and stats.json in the run's folder
     stats_every:int|None=None
@@ -228,16 +228,6 @@ class FitOptions:
         check_count('stats_every', self.stats_every, 'updates')
         check_count('precise_bn', self.precise_bn, 'training batches (200 is fvcore\'s default)')
         if self.files not in KEEP: raise MnistbnError(f"files={self.files!r}: choose one of {', '.join(KEEP)}.")
-        for k in self.fast:
-            if k not in FAST_PATHS: raise MnistbnError(f"fast path {k!r}: choose from {', '.join(FAST_PATHS)}.")
-        if self.stats_every and (self.fast.get('graphs') or self.fast.get('compile')):
-            raise MnistbnError("stats_every: its observer runs eagerly; leave graphs and compile off.")
-
-    def paths(self, device, keras_adam:bool) -> dict:
-        "Every fast path on or off on `device`, checked (`stats_every` turns the graphs' default off)."
-        flags = {n: self.fast.get(n, False if n == 'graphs' and self.stats_every else None) for n in FAST_PATHS}
-        return resolve_fast(device, keras_adam, **flags)
-
 
 # %% ../nbs/03_train.ipynb #e9f3d343
 @dataclass
@@ -262,16 +252,19 @@ def _each(value, S:int, what:str, one=lambda v: not isinstance(v, (list, tuple))
 # %% ../nbs/03_train.ipynb #b18efa82
 _NOT_FOR = dict(radam=('fused', 'graphs'), sgd=('graphs',))   # fast paths an optimiser other than Adam cannot take
 
-def _paths(opts:FitOptions, device, sem:Semantics, train:Training) -> dict:
-    "Every fast path on or off for this training, checked (see `FitOptions.paths`)."
+def fit_paths(fast, # as `FitOptions.fast` takes it
+              device, sem:Semantics, train:Training,
+              stats_every:int|None=None, # statistics are recorded: their observer runs eagerly
+             ) -> dict:
+    "Every fast path on or off for this training on `device`: what it cannot take off by default, and refused if asked."
     if sem.adam == 'keras' and train.optimizer != 'adam':
         raise MnistbnError(f"training {train.name}: semantics adam=keras is Keras' Adam; use adam=pytorch with "
                            f"{train.optimizer}.")
-    on = opts.paths(device, sem.adam == 'keras')
-    for n in _NOT_FOR.get(train.optimizer, ()):
-        if opts.fast.get(n): raise MnistbnError(f"fast path {n}: {train.optimizer} cannot take it. Leave it out.")
-        on[n] = False
-    return on
+    cannot = {n: f"{train.optimizer} cannot take it" for n in _NOT_FOR.get(train.optimizer, ())}
+    if stats_every: cannot |= dict.fromkeys(('graphs', 'compile'), "stats_every's observer runs eagerly")
+    if sem.adam == 'keras' and fast_paths(fast, device, cannot)['graphs']:
+        cannot['fused'] = "with graphs, Keras' Adam runs its own update in the graph, not PyTorch's fused kernel"
+    return fast_paths(fast, device, cannot)
 
 # %% ../nbs/03_train.ipynb #2e41d678
 def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts:FitOptions) -> Copies:
@@ -287,7 +280,7 @@ def per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates,
         raise MnistbnError("phases: models trained side by side train the same number of epochs.")
     if opts.precise_bn and not _norms(models[0]):
         raise MnistbnError("precise_bn: the model has no BatchNorm to recompute.")
-    on = _paths(opts, data.x_train.device, model_semantics(models[0]), train)
+    on = fit_paths(opts.fast, data.x_train.device, model_semantics(models[0]), train, opts.stats_every)
     configs = [run_config(m, data, p, bs, s, sw, loss, [k for k, v in on.items() if v], updates, train)
                for m, p, s, sw in zip(models, phases, seeds, switches)]
     plans = [p[:-(-updates // nb)] for p in plans] if updates else plans
@@ -306,63 +299,56 @@ def _optimizer(models:list, c:Copies, keras:bool) -> torch.optim.Optimizer:
 def _net(models:list, device, on:dict) -> tuple[Stack, nn.Module]:
     """The copies as a `Stack` on `device`, and what trains it: the stack, compiled and under bfloat16 autocast where
     asked."""
-    stack = Stack(models).to(device)
+    stack = Stack(models).to(device).train()
     if on['channels_last']: stack.to(memory_format=torch.channels_last)
     net = torch.compile(stack) if on['compile'] else stack   # the masks come in as inputs: compiled dropout is eager's
     return stack, Autocast(net) if on['bf16'] else net
 
 # %% ../nbs/03_train.ipynb #2248a688
-def _step(net, opt, lossf, stats, train:Training, models:list):
-    "The update `fit` runs on each batch: `train_step`, the observer armed first where statistics are recorded."
-    clip = train.clip and (train.clip, [list(m.parameters()) for m in models])
+def _step(net, opt, lossf, stats, c:Copies, models:list, shape):
+    """The update `fit` runs on each batch: `train_step`, the observer armed first where statistics are recorded; a
+    `GraphedStep` of it with `graphs` (a full batch of the stack: `shape`)."""
+    clip = c.train.clip and (c.train.clip, [list(m.parameters()) for m in models])
     def step(xb, yb, *masks):
         if stats: stats.step(yb)
         return train_step(net, opt, lossf, xb, yb, list(masks), clip)
-    return step
+    return GraphedStep(step, opt, shape) if c.on['graphs'] else step
 
-def _resume_stats(stats:ActivationStats, hists:list, folders:list, nb:int) -> None:
-    "A resumed run's statistics go on from its stats.json."
+def _stats(stack:Stack, every:int|None, hists:list, folders:list, nb:int) -> ActivationStats|None:
+    "The observer of a run with `stats_every`; a resumed run's statistics go on from its stats.json."
+    if not every: return None
+    stats = ActivationStats(stack, every, nb)
     stats.count = len(hists[0].records) * nb
     for s, (h, f) in enumerate(zip(hists, folders)):
         if h.records and f and (f/'stats.json').exists(): stats.records[s] = json.loads((f/'stats.json').read_text())
-
+    return stats
 
 # %% ../nbs/03_train.ipynb #6ee75424
 @takes(FitOptions)
 def fit(model:nn.Module|list, # a model from `build`, or a list of S of one architecture: one `Stack`
         data:MNISTData, # from `load_mnist`; training happens on its device
         phases=((1, 1e-3), (8, 1e-4)), # ((epochs, lr), ...), or one such per model (every model the same epochs)
-        # the order of the batches and the dropout masks (the model's own seed set its weights); or one per model
-        seed:int|list=0,
+        seed:int|list=0, # the batches' order and the dropout masks (`build` seeded the weights); or one per model
         lr_switch:str|list='applied', # "applied" or "ignored" (see above); or one per model
         bs:int=64, # batch size
         loss:str='keras', # "keras" (clipped, the original's) or "plain" (PyTorch's cross-entropy)
         training:str|Training='adam', # the optimiser and what is done to its updates (`TRAININGS`)
-        # stop after this many updates (the epoch they end in is recorded over its updates); None: all
-        updates:int|None=None,
+        updates:int|None=None, # stop after this many updates (the last epoch recorded over them); None: all
         folder:str|Path|list|None=None, # a folder (or one per model) for history.json and, while it runs, checkpoint.pt
         **kwargs, # `FitOptions`: fast paths, progress, statistics, precise BN, resuming, what is kept
        ) -> History|list[History]:
-    """Train `model` on `data` through `phases` (a list of models side by side, each its own seed and schedule); its
-    History (one per model)."""
+    "Train `model` (or a list of models side by side, each its own seed and schedule) on `data`; its History, or theirs."
     opts, models = FitOptions(**kwargs), [model] if isinstance(model, nn.Module) else list(model)
     c = per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts)
     stack, net = _net(models, data.x_train.device, c.on)
     opt, lossf = _optimizer(models, c, model_semantics(models[0]).adam == 'keras'), loss_fn(loss)
     hists = start_runs(models, opt, c.configs, c.folders, opts.resume)
-    stats = ActivationStats(stack, opts.stats_every, c.nb) if opts.stats_every else None
-    if stats: _resume_stats(stats, hists, c.folders, c.nb)
-    step = _step(net, opt, lossf, stats, c.train, models)
-    if c.on['graphs']: step = GraphedStep(step, opt, (len(models), bs, *data.x_train.shape[1:]))
+    stats = _stats(stack, opts.stats_every, hists, c.folders, c.nb)
+    step = _step(net, opt, lossf, stats, c, models, (len(models), bs, *data.x_train.shape[1:]))
     precise = opts.precise_bn and (data.x_train, opts.precise_bn)
     test = lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=precise)
     save = lambda: save_runs(models, opt, hists, c.folders, stats, opts.files)
-    stack.train()
-    try:
-        with float32_precision(c.on['tf32']):
-            run_epochs(hists, c, data, stack.dropouts(), opt, step, stats, test, save, opts.progress)
-    finally:
-        if stats: stats.remove()
+    with float32_precision(c.on['tf32']):   # the stack, and its observer, are this call's alone: nothing to undo
+        run_epochs(hists, c, data, stack.dropouts(), opt, step, stats, test, save, opts.progress)
     for h, r in zip(hists, stats.result() if stats else [None] * len(hists)): h.stats = r
     return hists[0] if isinstance(model, nn.Module) else hists
-

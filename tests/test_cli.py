@@ -16,10 +16,10 @@ def out(tmp_path):
     assert (o/'precious.txt').read_text() == 'earlier results'
 
 @pytest.mark.parametrize('args,says', [
-    (['--lr', '-0.01'], '--lr -0.01'), (['--lr', '0'], '--lr 0.0'), (['--lr2', '-1'], '--lr2'),
-    (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs1', '0'], '--epochs1 0'),
-    (['--epochs2', '0'], '--epochs2 0'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
-    (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'graphs: a CUDA-only fast path'),
+    (['--lr', '-0.01'], '--lr -0.01'), (['--lr', '0'], '--lr 0.0'), (['--epochs', '1,x'], '--epochs'),
+    (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs', '0,8'], '--epochs=0'),
+    (['--epochs', ''], '--epochs'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
+    (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'fast path graphs: CUDA only'),
     (['--semantics', 'theano'], "semantics 'theano'"),
 ])
 def test_train_bad_arguments(out, args, says):
@@ -27,7 +27,7 @@ def test_train_bad_arguments(out, args, says):
 
 @pytest.mark.parametrize('args,says', [
     (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
-    (['--device', 'cpu', '--fast', 'tf32'], 'tf32: a CUDA-only fast path'),
+    (['--device', 'cpu', '--fast', 'tf32'], 'fast path tf32: CUDA only'),
     (['--semantics', 'relu0=1'], "semantics item 'relu0=1'"), (['--fast', 'none,fused'], "fast path 'none'"),
     (['--stack', '0'], '--stack 0'), (['--stack', 'all'], '--stack all'),
 ])
@@ -73,7 +73,7 @@ def test_missing_data_without_network(tmp_path, out):
 
 def test_train_end_to_end_interrupt_and_resume(tmp_path):
     o = tmp_path/'run'
-    args = ['mnistbn_train', '--out', str(o), '--quick', '--epochs2', '3', '--device', 'cpu', '--no_progress']
+    args = ['mnistbn_train', '--out', str(o), '--quick', '--epochs', '1,3', '--device', 'cpu', '--no_progress']
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     deadline = time.time() + 300
     while not (o/'history.json').exists() and time.time() < deadline: time.sleep(0.2)
@@ -95,7 +95,7 @@ def test_train_end_to_end_interrupt_and_resume(tmp_path):
 def test_log_file_gets_one_line_per_epoch(tmp_path):
     "Written to a file, progress is a line per epoch: no bar redrawn with carriage returns."
     with open(tmp_path/'log.txt', 'w') as log:
-        r = subprocess.run(['mnistbn_train', '--out', str(tmp_path/'run'), '--quick', '--epochs2', '2', '--device', 'cpu'],
+        r = subprocess.run(['mnistbn_train', '--out', str(tmp_path/'run'), '--quick', '--epochs', '1,2', '--device', 'cpu'],
                            stdout=log, stderr=subprocess.STDOUT, env=ENV, timeout=600)
     text = (tmp_path/'log.txt').read_text()
     assert r.returncode == 0, text
