@@ -28,8 +28,8 @@ def fast_paths(fast:str|list|dict='default', # 'default', 'none' (the plain path
     "Every fast path on or off, checked: as `fast` asks, the rest as `DEFAULT_FAST` says for the device."
     if not isinstance(fast, dict):
         names = [n.strip() for n in (fast.split(',') if isinstance(fast, str) else fast) if n.strip()]
-        named = [n for n in dict.fromkeys([*FAST_PATHS, *names]) if n != 'none']   # unknown names are refused below
-        fast = {} if names == ['default'] else {n: n in names for n in named}
+        if names == ['none']: names = []
+        fast = {} if names == ['default'] else {n: n in names for n in dict.fromkeys([*FAST_PATHS, *names])}
     for n in fast:
         if n not in FAST_PATHS:
             raise MnistbnError(f"fast path {n!r}: choose default, none, or from {', '.join(FAST_PATHS)}.")
