@@ -4,6 +4,8 @@ one trainer for every run costs no speed).
     git worktree add /tmp/old 2941dfe && mkdir -p /tmp/oldpkg && cp -r /tmp/old/mnistbn /tmp/oldpkg/mnistbn_old
     OMP_NUM_THREADS=1 python benchmarks/before_after.py --old /tmp/oldpkg
 
+Any commit works as the old one (2026-12-04: the session's first commit, bb1d914, against its last).
+
 The old package is imported as `mnistbn_old` (its modules import each other relatively, so a copy under that name
 works). Both train the same model, seed, data subset and default fast paths; each repeat times both, in alternating
 order. Prints ms per step and the median ratio of the new time to the old.
@@ -31,7 +33,9 @@ def main():
     sub = MNISTData(full.x_train[:n], full.y_train[:n], full.x_valid[:64], full.y_valid[:64], full.mean, full.std)
     print(f"{machine(dev)}; {a.steps} steps at batch 64, the default fast paths, median of {a.repeats}")
     for name in ('conv', 'bn'):
-        old = lambda: old_train.fit(old_models.MODELS[name](full.mean, full.std, seed=0), sub, ((1, 1e-3),), progress=False)
+        made = lambda: (old_models.build(name, full.mean, full.std, seed=0) if hasattr(old_models, 'build')   # 2026-12-04 on
+                        else old_models.MODELS[name](full.mean, full.std, seed=0))   # 2941dfe: MODELS held constructors
+        old = lambda: old_train.fit(made(), sub, ((1, 1e-3),), progress=False)
         new = lambda: fit(build(name, full.mean, full.std, seed=0), sub, ((1, 1e-3),), progress=False)
         old(); new()                                   # warm-up
         t = {old: [], new: []}
