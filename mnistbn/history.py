@@ -81,12 +81,9 @@ def load(cls:History, path) -> History:
 
 @patch
 def to_csv(self:History, path) -> None:
-    def write(p):
-        with open(p, 'w', newline='') as f:
-            w = csv.DictWriter(f, ['epoch', 'phase', 'lr', *self.keys(), 'seconds'], extrasaction='ignore')
-            w.writeheader()
-            w.writerows(self.records)
-    atomic_write(path, write)
+    "As CSV: a row per epoch, its number, phase, rate, metrics and seconds."
+    cols = ['epoch', 'phase', 'lr', *self.keys(), 'seconds']
+    write_csv(path, cols, ([r[c] for c in cols] for r in self.records))
 
 @patch
 def __repr__(self:History):
@@ -97,7 +94,6 @@ def __repr__(self:History):
     cells = lambda r: ' '.join(f"{r[k]:>{max(8, len(k))}.4f}" for k in keys)
     lines += [f"{r['epoch']:>5} {r['lr']:>8g} " + cells(r) for r in self.records]
     return '\n'.join(lines)
-
 
 # %% ../nbs/03c_history.ipynb #5d57be34
 LR_SWITCHES = ('ignored', 'applied')
