@@ -191,7 +191,7 @@ def _sweep(out, models, lrs, seeds, epochs, loss, updates, quick, semantics, opt
 def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arms runs/remedies), and runs/<run>/ in it
                   models:str='conv,bn', # of: conv, bn, bn_before, layernorm, ws, he, leaky (see Models)
                   arms:Param(_ARMS_HELP, str)=None,
-                  # first rates, as 1e-3,1e-2 (default: 1e-3,3e-3,1e-2,3e-2,1e-1; --arms: 8, 1e-3 to 0.2; --arms --quick: 3)
+                  # first rates, as 1e-3,1e-2 (default 1e-3,3e-3,1e-2,3e-2,1e-1; --arms: 8, 1e-3 to 0.2, or 3 --quick)
                   lrs:str=None,
                   seeds:str=None, # seeds, as 0-19 or 0,1,2 (default: 0-19; with --quick 0-4)
                   more_seeds:str=None, # with --arms: these seeds too (as 20-39) in cells where some but not all failed
@@ -207,7 +207,8 @@ def mnistbn_sweep(out:str=None, # output folder (default: runs/sweep; with --arm
         seeds, opts = parse_seeds(seeds or ('0-4' if quick else '0-19')), asdict(run_flags(**kwargs))
         if more_seeds and not arms: raise MnistbnError("--more_seeds: only with --arms.")
         if arms:
-            md, files = _remedies(out, arms, lrs, seeds, more_seeds, updates, quick, models, epochs, loss, semantics, opts)
+            md, files = _remedies(out, arms, lrs, seeds, more_seeds, updates, quick, models, epochs, loss, semantics,
+                                  opts)
         else: md, files = _sweep(out, models, lrs, seeds, epochs, loss, updates, quick, semantics, opts)
         print(md)
         print('Written: ' + ', '.join(str(Path(out)/f) for f in files + ['runs']) + '/')

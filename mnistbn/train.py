@@ -337,7 +337,7 @@ def fit(model:nn.Module|list, # a model from `build`, or a list of S of one arch
         folder:str|Path|list|None=None, # a folder (or one per model) for history.json and, while it runs, checkpoint.pt
         **kwargs, # `FitOptions`: fast paths, progress, statistics, precise BN, resuming, what is kept
        ) -> History|list[History]:
-    "Train `model` (or a list of models side by side, each its own seed and schedule) on `data`; its History, or theirs."
+    "Train `model` (or models side by side, each its own seed and schedule) on `data`; its History (or theirs)."
     opts, models = FitOptions(**kwargs), [model] if isinstance(model, nn.Module) else list(model)
     c = per_copy(models, data, phases, seed, lr_switch, bs, loss, training, updates, folder, opts)
     stack, net = _net(models, data.x_train.device, c.on)
