@@ -9,12 +9,13 @@ from dataclasses import asdict
 from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import Param, call_parse, store_true
-from .data import MnistbnError, check_count, load_mnist, resolve_device
+from .data import MnistbnError, check_count, resolve_device
 from .models import MODELS, build, semantics as backend_semantics
 from .loss import loss_fn
 from .history import schedule
 from .train import FitOptions, fit, fit_paths, training_of
-from .run import QUICK, RunOptions, writable_folder
+from .run import RunOptions, writable_folder
+from .runs import _data
 from .compare import compare
 from .insight import sweep
 from .remedies import ARMS, LRS, remedies
@@ -128,7 +129,7 @@ def _train_setup(model, lr, epochs, lr_switch, loss, training, batch_size, seman
     sem, dev = backend_semantics(semantics), resolve_device(device)
     fit_paths(fast, dev, sem, training_of(training))
     FitOptions(files=keep)
-    d = load_mnist(data, dev, n_train=QUICK['n_train'] if quick else None, n_valid=QUICK['n_valid'] if quick else None)
+    d = _data(data, dev, quick)   # as a job's worker loads it: the quick subset, or all of MNIST
     return phases, sem, d, writable_folder(out)
 
 # %% ../nbs/09_cli.ipynb #0c0dd62b
