@@ -73,9 +73,13 @@ def main():
     p.add_argument('--workers', type=int, default=None,
                    help="train that table's stacks in this many worker processes side by side (compare's workers; default: "
                         "the device's: one on a GPU)")
+    p.add_argument('--cudnn_benchmark', action='store_true',
+                   help="let cuDNN time its algorithms for each convolution's shapes (torch.backends.cudnn.benchmark), in "
+                        "this process: not in --workers' processes")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
+    torch.backends.cudnn.benchmark = a.cudnn_benchmark
     device = resolve_device(a.device)
     variants = a.fast if a.fast is not None else ['none']
     speeds = [fast_paths(v, device) for v in variants]

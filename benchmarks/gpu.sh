@@ -3,8 +3,9 @@
 #  0. install the carried wheels (.whl) and the package, unpack the carried MNIST files (.data/*.gz);
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
 #     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
-#  2. the benchmark of stacks: the original's table and the 80-run grid of 10 seeds as stacks of 64, two processes
-#     training at once; then 8 and 32 seeds as one stack against separate runs, with and without channels_last;
+#  2. the benchmark of stacks: which kernels a stack of 8's step spends its time in (benchmarks/stack_profile.py), the
+#     original's table and the 80-run grid of 10 seeds as stacks of 64, two processes training at once; then 8 and 32
+#     seeds as one stack against separate runs, with cuDNN's benchmark mode and without channels_last;
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it;
 #  4. (STEPS="4", or with the others) the remedies grid of 08_remedies on the GPU, each arm's rates and seeds as one
 #     stack: every arm, rate and seed 0-19, then 20-39 in the cells where some but not all failed, into a folder of its
@@ -14,7 +15,7 @@
 # STEPS="1 2 3" (the default) picks the steps; REMEDIES_ARGS adds flags to step 4's mnistbn_sweep (a CPU dry run:
 # DEVICE=cpu STEPS=4 REMEDIES_ARGS="--quick --arms baseline,bn --seeds 0-1" bash benchmarks/gpu.sh OUT 120).
 # NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
-# OUT gets up to eleven files (nbdev_test.log, cells.log, the four notebooks, bench.md, bench.log, quick.log,
+# OUT gets up to twelve files (nbdev_test.log, cells.log, the four notebooks, profile.log, bench.md, bench.log, quick.log,
 # remedies.log, remedies-gpu.tgz) and the device returns 8 at most, so the device call packs them into one:
 #   run: mkdir -p /tmp/g; FLAGS=cuda bash benchmarks/gpu.sh /tmp/g 480 2>&1 | tee /tmp/g/gpu.log;
 #        tar czf $OUT/gpu.tgz -C /tmp/g .
@@ -70,12 +71,21 @@ wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"
 fi
 
 if [[ $steps == *" 2 "* ]]; then
-step "2. benchmark: the table and the 80-run grid as stacks, then stacks with and without channels_last"
-# the textbook loop against fit's paths was timed in four sessions (17.5x-22.3x); what is open is the stacks' speed.
-# First what [core] asks (the table under 10 s, the grid under 60 s): two stacks in two processes at once (the table
+step "2. benchmark: where a stack's step goes, then the table and the 80-run grid as stacks"
+# A stack of 8 took 5.35 ms an update where one run took 0.66 (2026-12-04): first which kernels take that time, with
+# and without channels_last, then with cuDNN timing its algorithms for the grouped convolutions (eager: a profiler
+# cannot see into a CUDA graph, which replays the same kernels)
+within 45 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --fast fused \
+  > "$out/profile.log" 2>&1
+within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --cudnn_benchmark \
+  >> "$out/profile.log" 2>&1
+cat "$out/profile.log"
+# then what [core] asks (the table under 10 s, the grid under 60 s): two stacks in two processes at once (the table
 # took 20.3 s one stack after the other, 2026-12-04)
 within 60 python3 benchmarks/bench.py --device $dev --no_steps --table default --stack 64 --workers 2 \
   --out "$out/bench.md" > "$out/bench.log" 2>&1
+within 40 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --seeds 8 --cudnn_benchmark \
+  --fast default --out "$out/bench.md" >> "$out/bench.log" 2>&1
 within 150 python3 benchmarks/bench.py --device $dev --no_steps --table default --table_seeds 10 \
   --lr_switches ignored,applied --stack 64 --workers 2 --out "$out/bench.md" >> "$out/bench.log" 2>&1
 # then why a stack is slow: without channels_last, wider, and 800 steps against 200 (the difference is the cost of
@@ -84,8 +94,6 @@ within 90 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --rep
   --seeds 8 --seeds 32 --out "$out/bench.md" >> "$out/bench.log" 2>&1
 within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 800 --repeats 3 --fast fused,graphs --seeds 8 \
   --out "$out/bench.md" >> "$out/bench.log" 2>&1
-within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 \
-  --fast channels_last,fused,graphs --seeds 32 --out "$out/bench.md" >> "$out/bench.log" 2>&1
 echo "exit $?"; tail -25 "$out/bench.log"
 fi
 

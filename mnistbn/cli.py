@@ -32,9 +32,11 @@ def cli_errors(prog:str, # the command's name, for the messages
     "Turn `MnistbnError` into a one-line message and exit status 2, Ctrl-C into a note and 130."
     try: yield
     except MnistbnError as e:
-        print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(2)
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
-        print(f"\n{prog}: interrupted. {where}", file=sys.stderr); sys.exit(130)
+        print(f"\n{prog}: interrupted. {where}", file=sys.stderr)
+        sys.exit(130)
 
 def parse_seeds(seeds:str) -> list[int]:
     "'0,1,2' or '0-4' (inclusive) or a mix, as a list of distinct seeds."

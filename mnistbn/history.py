@@ -25,9 +25,9 @@ def atomic_write(path:Path, write) -> None:
     except (OSError, RuntimeError) as e:   # torch.save reports a failed write as a RuntimeError
         tmp.unlink(missing_ok=True)
         reason = getattr(e, 'strerror', None) or 'the write failed'
-        raise MnistbnError(f"{path}: cannot write it ({reason}). Make room there (a full disk?) or choose another "
-                           "folder; "
-                           "what was written before is kept, and the same command carries on from it.") from None
+        raise MnistbnError(f"{path}: cannot write it ({reason}). Make room there (a full disk?) or "
+                           "choose another folder; what was written before is kept, and the same command carries on "
+                           "from it.") from None
 
 
 def write_csv(path:Path, header:list, rows) -> None:

@@ -66,9 +66,11 @@ def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.s
     for j, layer in enumerate(layers):
         axes[0][j].set_title(layer)
         axes[-1][j].set_xlabel('update')
-        for i, f in enumerate(fields): axes[i][j].grid(alpha=0.3); axes[i][0].set_ylabel(f)
+        for i, f in enumerate(fields): axes[i][j].grid(alpha=0.3)
+    for i, f in enumerate(fields): axes[i][0].set_ylabel(f)
     axes[0][-1].legend(fontsize=7)
-    fig.suptitle(title); fig.tight_layout()
+    fig.suptitle(title)
+    fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=110)
     return fig
 
@@ -85,14 +87,17 @@ def plot_hist(runs:dict, # {label: stats}
         lo, hi, nb = s['bins']
         for j, layer in enumerate(layers):
             ax = axes[i][j]
-            if layer not in s['layers']: ax.axis('off'); continue
+            if layer not in s['layers']:
+                ax.axis('off')
+                continue
             h = np.log10(np.asarray(s['layers'][layer]['hist']).T + 1e-6)
             ax.imshow(h, origin='lower', aspect='auto', cmap='viridis', vmin=-6, vmax=0,
                       extent=(s['update'][0], s['update'][-1], lo, hi))
             ax.set_title(f"{label}: {layer}", fontsize=8)
             if i == len(runs) - 1: ax.set_xlabel('update')
         axes[i][0].set_ylabel('output value')
-    fig.suptitle(title or 'Histograms along training (log10 of the share per 0.25 bin)'); fig.tight_layout()
+    fig.suptitle(title or 'Histograms along training (log10 of the share per 0.25 bin)')
+    fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=110)
     return fig
 
@@ -225,10 +230,12 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
             if (s.model, s.loss) != (model, loss) or h.status != 'finished': continue
             c = collapsed(h)
             b.plot([s.lr * shift], [h.final['val_acc']], 'x' if c else '.', color=color, ms=6 if c else 4, alpha=0.6)
-    a.set_ylabel('P(collapse), 95% Wilson interval'); a.set_ylim(-0.03, 1.03)
-    b.set_ylabel('final val_acc (dots: seeds; x: collapsed)'); b.set_ylim(0, 1.01)
+    a.set(ylabel='P(collapse), 95% Wilson interval', ylim=(-0.03, 1.03))
+    b.set(ylabel='final val_acc (dots: seeds; x: collapsed)', ylim=(0, 1.01))
     for ax in (a, b):
-        ax.set_xscale('log'); ax.set_xlabel('first learning rate'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+        ax.set(xscale='log', xlabel='first learning rate')
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
     fig.suptitle(title or 'MNIST CNN without and with BatchNorm: the learning-rate sweep')
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=110)

@@ -215,7 +215,8 @@ def plot_remedies(rows:list[dict], fits:dict, path:Path|None=None, note:str=''):
         ax.plot(x, [r['val_acc_median'] for r in rs], '.:', color='tab:blue', lw=1.5)
         ax.set_title(f"{a}: LR50 {_interval(fits[a])}", fontsize=8)
         ax.set_xscale('log' if len(set(x)) > 1 else 'linear')   # one rate: no range for a log axis
-        ax.set_ylim(-0.03, 1.03); ax.grid(alpha=0.3)
+        ax.set_ylim(-0.03, 1.03)
+        ax.grid(alpha=0.3)
     for ax in axes.flat[len(arms):]: ax.axis('off')
     for ax in axes[:, 0]: ax.set_ylabel('P(collapse); val_acc')
     for ax in axes[-1]: ax.set_xlabel("grid rate")
@@ -240,7 +241,8 @@ def plot_lr50(fits:dict, path:Path|None=None):
         if f['high'] == math.inf: ax.plot([right], [i], '>', color='tab:orange')
         if f['low'] == 0: ax.plot([left], [i], '<', color='tab:orange')
     ax.set_yticks(range(len(fits)), list(reversed(fits)), fontsize=8)
-    ax.set_xscale('log'); ax.set_xlim(left, right * 1.1); ax.grid(alpha=0.3, axis='x')
+    ax.set(xscale='log', xlim=(left, right * 1.1))
+    ax.grid(alpha=0.3, axis='x')
     ax.set_xlabel('LR50: the rate at which half the seeds collapse\n'
                   '(95% interval; orange: bounded by the grid; none: too few rates)')
     fig.tight_layout()

@@ -102,8 +102,7 @@ def _on_pool(groups:list, out:Path, opts:RunOptions, job:Job, retries:int=3) -> 
                   f"(attempt {attempt + 2} of {retries + 1})", file=sys.stderr, flush=True)
     raise MnistbnError(f"worker processes kept dying ({retries + 1} attempts); unfinished: "
                        f"{', '.join(s.id for g in left for s in g)}. Check the memory and the logs, then run the "
-                       "same command "
-                       "again: finished runs are kept.")
+                       "same command again: finished runs are kept.")
 
 
 # %% ../nbs/05_run.ipynb #1a76ca7f
@@ -126,8 +125,7 @@ def _ray(address:str|None, cpus:int):
     except Exception as e:
         reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise MnistbnError(f"address {where}: cannot connect to a Ray cluster ({reason}). Start one with ray start "
-                           "--head, "
-                           "or leave the address out to start a local one.") from None
+                           "--head, or leave the address out to start a local one.") from None
     return ray
 
 
@@ -152,8 +150,7 @@ def _on_ray(groups:list, out:Path, opts:RunOptions, job:Job) -> dict:
             try: done = ray.get(r)
             except Exception as e:
                 raise MnistbnError(f"{', '.join(s.id for s in g)}: the Ray task failed ({type(e).__name__}). Run the "
-                                   "same command "
-                                   "again: finished runs are kept.") from None
+                                   "same command again: finished runs are kept.") from None
             for s, h in done:
                 results[s] = History(**h)
                 if finished(out/'runs'/s.id) is None:   # the worker's disk is not this one

@@ -1,0 +1,78 @@
+"""Where a stack's training step spends its time, kernel by kernel: the question [core]'s GPU targets turn on.
+
+    python benchmarks/stack_profile.py --device cuda --copies 8 --fast channels_last,fused --fast fused
+    python benchmarks/stack_profile.py --device cuda --copies 8 --cudnn_benchmark --fast channels_last,fused
+    OMP_NUM_THREADS=1 python benchmarks/stack_profile.py --device cpu --copies 2 --steps 5   # the plumbing, on a CPU
+
+For each `--fast` variant (eager: a CUDA graph replays the same kernels, and the profiler cannot see into one), trains
+`--copies` copies of the model as one stack for `--steps` updates after as many of warm-up, under `torch.profiler`,
+and prints per update: the wall time, the kernels (CUDA) or operators (CPU, by their own time) and the device time they take, and the
+`--top` of them by device time, each with its share, its calls per update and its mean time. On a GPU of 2026-12-04 a
+stack of 8 took 5.35 ms an update against 0.66 ms for one run alone (benchmarks/RESULTS.md): this says which kernels.
+`--cudnn_benchmark` lets cuDNN time its algorithms for each convolution's shapes first (`torch.backends.cudnn.benchmark`);
+without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones.
+"""
+import argparse, sys, time
+from collections import defaultdict
+import torch
+from torch.profiler import ProfilerActivity, profile
+from mnistbn.data import MNISTData, load_mnist, resolve_device
+from mnistbn.models import MODELS, build
+from mnistbn.fast import fast_paths
+from mnistbn.train import fit
+
+def kernels(prof, cuda:bool) -> dict:
+    "{name: [calls, device µs]} of the profile's kernels (CUDA), or aten operators by their own time (CPU)."
+    out = defaultdict(lambda: [0, 0.])
+    for e in prof.events():
+        if cuda and e.device_type == torch.autograd.DeviceType.CUDA:
+            out[e.name][0] += 1
+            out[e.name][1] += e.device_time_total if hasattr(e, 'device_time_total') else e.cuda_time_total
+        elif not cuda and e.name.startswith('aten::') and e.self_cpu_time_total > 0:
+            out[e.name][0] += 1
+            out[e.name][1] += e.self_cpu_time_total
+    return out
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--device', default=None)
+    p.add_argument('--model', default='conv', choices=list(MODELS))
+    p.add_argument('--copies', type=int, default=8, help='copies trained as one stack')
+    p.add_argument('--steps', type=int, default=20, help='updates profiled (after as many of warm-up)')
+    p.add_argument('--top', type=int, default=15, help='kernels listed, by device time')
+    p.add_argument('--fast', action='append', default=None,
+                   help="fast paths of one variant (graphs are left out: the profiler cannot see into a CUDA graph); "
+                        "repeat for several (default: the device's default)")
+    p.add_argument('--cudnn_benchmark', action='store_true', help='torch.backends.cudnn.benchmark = True')
+    a = p.parse_args()
+    device = resolve_device(a.device)
+    cuda = device.type == 'cuda'
+    torch.backends.cudnn.benchmark = a.cudnn_benchmark
+    full = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)
+    data = MNISTData(full.x_train, full.y_train, full.x_valid, full.y_valid, full.mean, full.std)
+    S = a.copies
+    print(f"{a.model}, a stack of {S}, {a.steps} updates at batch 64 on {device}"
+          f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
+          f"cudnn.benchmark {a.cudnn_benchmark}")
+    for fast in a.fast or ['default']:
+        on = {**fast_paths(fast, device), 'graphs': False}
+        names = ','.join(k for k, v in on.items() if v) or 'plain'
+        models = lambda: [build(a.model, data.mean, data.std, seed=s) for s in range(S)]
+        train = lambda ms: fit(ms, data, ((1, 1e-3),), seed=list(range(S)), progress=False, fast=on)
+        train(models())   # warm-up: cuDNN's choices, allocations
+        ms = models()   # built outside the profile
+        if cuda: torch.cuda.synchronize()
+        t = time.perf_counter()
+        with profile(activities=[ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])) as prof:
+            train(ms)
+            if cuda: torch.cuda.synchronize()
+        wall = (time.perf_counter() - t) / a.steps * 1e3
+        k = kernels(prof, cuda)
+        busy = sum(us for _, us in k.values()) / a.steps / 1e3
+        calls = sum(n for n, _ in k.values()) / a.steps
+        print(f"\n{names}: {wall:.2f} ms an update under the profiler (validation included), {calls:.0f} "
+              f"{'kernels' if cuda else 'operators'} taking {busy:.2f} ms of device time an update")
+        for name, (n, us) in sorted(k.items(), key=lambda kv: -kv[1][1])[:a.top]:
+            print(f"  {us / a.steps / 1e3 / busy:6.1%} {n / a.steps:6.1f}/update {us / n:9.1f} µs  {name[:110]}")
+
+if __name__ == '__main__': main()
