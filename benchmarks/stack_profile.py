@@ -10,16 +10,33 @@ and prints per update: the wall time, the kernels (CUDA) or operators (CPU, by t
 `--top` of them by device time, each with its share, its calls per update and its mean time. On a GPU of 2026-12-04 a
 stack of 8 took 5.35 ms an update against 0.66 ms for one run alone (benchmarks/RESULTS.md): this says which kernels.
 `--cudnn_benchmark` lets cuDNN time its algorithms for each convolution's shapes first (`torch.backends.cudnn.benchmark`);
-without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones.
+without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones. `--conv_bmm`
+tries the stack's convolutions as batched matrix products instead (an experiment here, not in mnistbn).
 """
 import argparse, sys, time
 from collections import defaultdict
 import torch
+import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
+import mnistbn.models
 from mnistbn.data import MNISTData, load_mnist, resolve_device
 from mnistbn.models import MODELS, build
 from mnistbn.fast import fast_paths
 from mnistbn.train import fit
+
+def conv_bmm(stacked_layer):
+    "`stacked_layer` with a stack's convolutions as batched matrix products (im2col), for `--conv_bmm`."
+    def layer(layers, h, mask=None):
+        l, S = layers[0], len(layers)
+        if not isinstance(l, torch.nn.Conv2d) or S == 1: return stacked_layer(layers, h, mask)
+        (k, _), N, (H, W) = l.kernel_size, len(h), h.shape[2:]
+        cols = F.unfold(h, k).unflatten(1, (S, -1))   # (N, S, C*k*k, L): the padding is the layer before
+        L, O = cols.shape[-1], l.out_channels
+        cols = cols.permute(1, 0, 3, 2).reshape(S, N * L, -1)   # (S, N*L, C*k*k)
+        w = torch.stack([c.weight.flatten(1).t() for c in layers])   # (S, C*k*k, O)
+        out = torch.baddbmm(torch.stack([c.bias for c in layers])[:, None], cols, w)   # (S, N*L, O)
+        return out.view(S, N, H - k + 1, W - k + 1, O).permute(1, 0, 4, 2, 3).reshape(N, S * O, H - k + 1, W - k + 1)
+    return layer
 
 def kernels(prof, cuda:bool) -> dict:
     "{name: [calls, device µs]} of the profile's kernels (CUDA), or aten operators by their own time (CPU)."
@@ -44,16 +61,20 @@ def main():
                    help="fast paths of one variant (graphs are left out: the profiler cannot see into a CUDA graph); "
                         "repeat for several (default: the device's default)")
     p.add_argument('--cudnn_benchmark', action='store_true', help='torch.backends.cudnn.benchmark = True')
+    p.add_argument('--conv_bmm', action='store_true',
+                   help="an experiment: the stack's convolutions as batched matrix products (im2col) instead of grouped "
+                        "convolutions")
     a = p.parse_args()
     device = resolve_device(a.device)
     cuda = device.type == 'cuda'
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
+    if a.conv_bmm: mnistbn.models.stacked_layer = conv_bmm(mnistbn.models.stacked_layer)
     full = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)
     data = MNISTData(full.x_train, full.y_train, full.x_valid, full.y_valid, full.mean, full.std)
     S = a.copies
     print(f"{a.model}, a stack of {S}, {a.steps} updates at batch 64 on {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
-          f"cudnn.benchmark {a.cudnn_benchmark}")
+          f"cudnn.benchmark {a.cudnn_benchmark}" + (", convolutions as batched products (im2col)" if a.conv_bmm else ''))
     for fast in a.fast or ['default']:
         on = {**fast_paths(fast, device), 'graphs': False}
         names = ','.join(k for k, v in on.items() if v) or 'plain'
@@ -68,6 +89,13 @@ def main():
             if cuda: torch.cuda.synchronize()
         wall = (time.perf_counter() - t) / a.steps * 1e3
         k = kernels(prof, cuda)
+        if not k:   # a torch whose profile lists no kernels as events: its own table instead
+            for key in ('self_device_time_total', 'self_cuda_time_total'):
+                try:
+                    print(prof.key_averages().table(sort_by=key, row_limit=a.top))
+                    break
+                except (AttributeError, KeyError): pass
+            continue
         busy = sum(us for _, us in k.values()) / a.steps / 1e3
         calls = sum(n for n, _ in k.values()) / a.steps
         print(f"\n{names}: {wall:.2f} ms an update under the profiler (validation included), {calls:.0f} "
