@@ -4,9 +4,9 @@
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
 #     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
 #  2. the benchmark of stacks: which kernels a stack of 8's step spends its time in (benchmarks/stack_profile.py: with
-#     and without channels_last, with cuDNN's benchmark mode, with the convolutions as batched products), the
-#     original's table and the 80-run grid of 10 seeds as stacks of 64, two processes training at once; then 8 and 32
-#     seeds as one stack against separate runs, with cuDNN's benchmark mode and without channels_last;
+#     and without channels_last, with cuDNN's benchmark mode, with convolutions as batched products, with Dense layers
+#     one product per copy), the original's table and the 80-run grid of 10 seeds as stacks of 64, two processes
+#     training at once; then 8 and 32 seeds as one stack against separate runs, with cuDNN's benchmark mode and without channels_last;
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it;
 #  4. (STEPS="4", or with the others) the remedies grid of 08_remedies on the GPU, each arm's rates and seeds as one
 #     stack: every arm, rate and seed 0-19, then 20-39 in the cells where some but not all failed, into a folder of its
@@ -75,13 +75,16 @@ if [[ $steps == *" 2 "* ]]; then
 step "2. benchmark: where a stack's step goes, then the table and the 80-run grid as stacks"
 # A stack of 8 took 5.35 ms an update where one run took 0.66 (2026-12-04): first which kernels take that time, with
 # and without channels_last, then with cuDNN timing its algorithms for the grouped convolutions (eager: a profiler
-# cannot see into a CUDA graph, which replays the same kernels; about 105 s)
+# cannot see into a CUDA graph, which replays the same kernels; about 135 s)
 within 45 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --fast fused \
   > "$out/profile.log" 2>&1
 within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --cudnn_benchmark \
   >> "$out/profile.log" 2>&1
 # and the stack's convolutions as batched matrix products (im2col), an experiment outside mnistbn
 within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast fused --conv_bmm >> "$out/profile.log" 2>&1
+# and its Dense layers as one product per copy (no weights stacked, no gradients split each update)
+within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --linear_loop \
+  >> "$out/profile.log" 2>&1
 cat "$out/profile.log"
 # then what [core] asks (the table under 10 s, the grid under 60 s): two stacks in two processes at once (the table
 # took 20.3 s one stack after the other, 2026-12-04)

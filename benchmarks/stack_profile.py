@@ -11,7 +11,8 @@ and prints per update: the wall time, the kernels (CUDA) or operators (CPU, by t
 stack of 8 took 5.35 ms an update against 0.66 ms for one run alone (benchmarks/RESULTS.md): this says which kernels.
 `--cudnn_benchmark` lets cuDNN time its algorithms for each convolution's shapes first (`torch.backends.cudnn.benchmark`);
 without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones. `--conv_bmm`
-tries the stack's convolutions as batched matrix products instead (an experiment here, not in mnistbn).
+tries the stack's convolutions as batched matrix products instead, `--linear_loop` its Dense layers as one product per
+copy (no weights stacked each update, no gradients split): experiments here, not in mnistbn.
 """
 import argparse, sys, time
 from collections import defaultdict
@@ -38,6 +39,13 @@ def conv_bmm(stacked_layer):
         return out.view(S, N, H - k + 1, W - k + 1, O).permute(1, 0, 4, 2, 3).reshape(N, S * O, H - k + 1, W - k + 1)
     return layer
 
+def linear_loop(stacked_layer):
+    "`stacked_layer` with a stack's Dense layers as one product per copy, for `--linear_loop`."
+    def layer(layers, h, mask=None):
+        if not isinstance(layers[0], torch.nn.Linear) or len(layers) == 1: return stacked_layer(layers, h, mask)
+        return torch.stack([F.linear(x, c.weight, c.bias) for x, c in zip(h, layers)])   # no weights copied
+    return layer
+
 def kernels(prof, cuda:bool) -> dict:
     "{name: [calls, device µs]} of the profile's kernels (CUDA), or aten operators by their own time (CPU)."
     out = defaultdict(lambda: [0, 0.])
@@ -61,6 +69,9 @@ def main():
                    help="fast paths of one variant (graphs are left out: the profiler cannot see into a CUDA graph); "
                         "repeat for several (default: the device's default)")
     p.add_argument('--cudnn_benchmark', action='store_true', help='torch.backends.cudnn.benchmark = True')
+    p.add_argument('--linear_loop', action='store_true',
+                   help="an experiment: the stack's Dense layers as one product per copy (each run's own arithmetic) "
+                        "instead of a batched product over weights stacked every update")
     p.add_argument('--conv_bmm', action='store_true',
                    help="an experiment: the stack's convolutions as batched matrix products (im2col) instead of grouped "
                         "convolutions")
@@ -69,12 +80,14 @@ def main():
     cuda = device.type == 'cuda'
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
     if a.conv_bmm: mnistbn.models.stacked_layer = conv_bmm(mnistbn.models.stacked_layer)
+    if a.linear_loop: mnistbn.models.stacked_layer = linear_loop(mnistbn.models.stacked_layer)
     full = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)
     data = MNISTData(full.x_train, full.y_train, full.x_valid, full.y_valid, full.mean, full.std)
     S = a.copies
     print(f"{a.model}, a stack of {S}, {a.steps} updates at batch 64 on {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
-          f"cudnn.benchmark {a.cudnn_benchmark}" + (", convolutions as batched products (im2col)" if a.conv_bmm else ''))
+          f"cudnn.benchmark {a.cudnn_benchmark}" + (", convolutions as batched products (im2col)" if a.conv_bmm else '') +
+          (", Dense layers one product per copy" if a.linear_loop else ''))
     for fast in a.fast or ['default']:
         on = {**fast_paths(fast, device), 'graphs': False}
         names = ','.join(k for k, v in on.items() if v) or 'plain'

@@ -66,8 +66,8 @@ def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.s
     for j, layer in enumerate(layers):
         axes[0][j].set_title(layer)
         axes[-1][j].set_xlabel('update')
-        for i, f in enumerate(fields): axes[i][j].grid(alpha=0.3)
-    for i, f in enumerate(fields): axes[i][0].set_ylabel(f)
+    for ax in axes.flat: ax.grid(alpha=0.3)
+    for ax, f in zip(axes[:, 0], fields): ax.set_ylabel(f)
     axes[0][-1].legend(fontsize=7)
     fig.suptitle(title)
     fig.tight_layout()
