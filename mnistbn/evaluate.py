@@ -12,7 +12,7 @@ from .models import Stack
 from .loss import keras_loss
 
 # %% auto #0
-__all__ = ['as_stack', 'n_copies', 'kept_statistics', 'batch_statistics', 'precise_statistics', 'evaluate']
+__all__ = ['VALIDATION', 'as_stack', 'n_copies', 'kept_statistics', 'batch_statistics', 'precise_statistics', 'evaluate']
 
 # %% ../nbs/03b_evaluate.ipynb #a2a00fde
 def _norms(model:nn.Module) -> list:
@@ -83,18 +83,22 @@ def precise_statistics(model:nn.Module, # a model or a `Stack` with BatchNorm (o
         yield model
 
 # %% ../nbs/03b_evaluate.ipynb #1f85783f
+# what `evaluate` measures, in its order: evaluation mode; with BatchNorm batch statistics; with `precise` those
+VALIDATION = ('val_loss', 'val_acc', 'val_acc_batch', 'val_loss_precise', 'val_acc_precise')
+
 def evaluate(model:nn.Module, # a model, or a `Stack` of several
              x:torch.Tensor, y:torch.Tensor, lossf=keras_loss, bs:int=1000,
              # (training images, batches): with BatchNorm, also the loss and accuracy after `precise_statistics`
              precise:tuple|None=None,
-            ) -> torch.Tensor:
-    """Per copy `[mean loss, accuracy]` in evaluation mode, on the device; with BatchNorm also the accuracy with batch
-    statistics (and `precise`'s two)."""
+            ) -> list[dict]:
+    """Per copy `{'val_loss', 'val_acc'}` in evaluation mode; with BatchNorm also `val_acc_batch`, with batch
+    statistics (and with `precise` `val_loss_precise` and `val_acc_precise`)."""
     net, was_training = as_stack(model), model.training
     net.eval()
     res = _sums(net, x, y, lossf, bs)
     net.train(was_training)
-    if not _norms(net): return res
-    with batch_statistics(net): res = torch.cat([res, _sums(net, x, y, lossf, bs)[:, 1:]], 1)
-    if precise is None: return res
-    with precise_statistics(net, *precise): return torch.cat([res, _sums(net, x, y, lossf, bs)], 1)
+    if _norms(net):
+        with batch_statistics(net): res = torch.cat([res, _sums(net, x, y, lossf, bs)[:, 1:]], 1)
+        if precise is not None:
+            with precise_statistics(net, *precise): res = torch.cat([res, _sums(net, x, y, lossf, bs)], 1)
+    return [dict(zip(VALIDATION, row)) for row in res.tolist()]

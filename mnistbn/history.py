@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.basics import patch
 from .data import MnistbnError
+from .evaluate import VALIDATION
 
 # %% auto #0
 __all__ = ['METRICS', 'EXTRA', 'LR_SWITCHES', 'atomic_write', 'write_csv', 'History', 'schedule']
@@ -40,9 +41,8 @@ def write_csv(path:Path, header:list, rows) -> None:
     atomic_write(path, write)
 
 # %% ../nbs/03c_history.ipynb #23c00623
-METRICS = ['loss', 'acc', 'val_loss', 'val_acc']
-# models with BatchNorm: test accuracy with batch statistics; with precise_bn also these
-EXTRA = ['val_acc_batch', 'val_loss_precise', 'val_acc_precise']
+METRICS = ['loss', 'acc', *VALIDATION[:2]]
+EXTRA = list(VALIDATION[2:])   # models with BatchNorm: test accuracy with batch statistics; with precise_bn also these
 
 @dataclass
 class History:

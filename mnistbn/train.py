@@ -15,7 +15,7 @@ from .models import SEMANTICS, Semantics, Stack
 from .fast import Autocast, GraphedStep, adam, fast_paths, float32_precision, set_lr
 from .loss import loss_fn, train_step
 from .evaluate import _norms, evaluate
-from .history import EXTRA, History, atomic_write, schedule
+from .history import History, atomic_write, schedule
 from .stats import ActivationStats
 
 # %% auto #0
@@ -127,13 +127,12 @@ def run_epochs(hists:list[History], c:Copies, data:MNISTData, dropouts:list, opt
                 set_lr(opt, [lr * warmup_factor(c.train, t) for lr in lrs])
             out = step(*batch)   # a graphed step returns its own buffer, overwritten by the next replay
             tot = out.clone() if tot is None else tot.add_(out)
-        n, vals = min(len(data.x_train), left * c.bs), evaluate().tolist()
+        n, vals = min(len(data.x_train), left * c.bs), evaluate()
         seconds = round(time.perf_counter() - start, 3)
         for h, plan, (loss, correct), v in zip(hists, c.plans, tot.tolist(), vals):
             if h.status != 'running': continue
             (phase, lr), last = plan[epoch], epoch + 1 == len(plan)
-            rec = dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n, acc=correct / n, val_loss=v[0], val_acc=v[1])
-            h.add({**rec, **dict(zip(EXTRA, v[2:])), 'seconds': seconds}, last)
+            h.add(dict(epoch=epoch + 1, phase=phase, lr=lr, loss=loss / n, acc=correct / n, **v, seconds=seconds), last)
             if progress: print(('' if len(hists) == 1 else f"seed {h.config['seed']}: ") + epoch_line(h, len(plan)))
         if stats: stats.end_epoch()
         save()
