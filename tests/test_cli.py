@@ -74,7 +74,9 @@ def test_missing_data_without_network(tmp_path, out):
 def test_train_end_to_end_interrupt_and_resume(tmp_path):
     o = tmp_path/'run'
     args = ['mnistbn_train', '--out', str(o), '--quick', '--epochs', '1,3', '--device', 'cpu', '--no_progress']
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    # a shell that starts a job in the background (nohup ... &) hands it Ctrl-C ignored; the run gets it back
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 300
     while not (o/'history.json').exists() and time.time() < deadline: time.sleep(0.2)
     p.send_signal(signal.SIGINT)
