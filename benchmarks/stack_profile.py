@@ -14,13 +14,13 @@ without it cuDNN picks by heuristics, and grouped convolutions, which a stack's 
 tries the stack's convolutions as batched matrix products instead, `--linear_loop` its Dense layers as one product per
 copy (no weights stacked each update, no gradients split): experiments here, not in mnistbn.
 """
-import argparse, sys, time
+import argparse, time
 from collections import defaultdict
 import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 import mnistbn.models
-from mnistbn.data import MNISTData, load_mnist, resolve_device
+from mnistbn.data import load_mnist, resolve_device
 from mnistbn.models import MODELS, build
 from mnistbn.fast import fast_paths
 from mnistbn.train import fit
@@ -81,8 +81,7 @@ def main():
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
     if a.conv_bmm: mnistbn.models.stacked_layer = conv_bmm(mnistbn.models.stacked_layer)
     if a.linear_loop: mnistbn.models.stacked_layer = linear_loop(mnistbn.models.stacked_layer)
-    full = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)
-    data = MNISTData(full.x_train, full.y_train, full.x_valid, full.y_valid, full.mean, full.std)
+    data = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)   # one epoch of exactly `steps` updates
     S = a.copies
     print(f"{a.model}, a stack of {S}, {a.steps} updates at batch 64 on {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
