@@ -5,7 +5,7 @@
 # %% ../nbs/03_train.ipynb #971326ef
 from __future__ import annotations
 import json, sys, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 import torch
 from torch import nn
