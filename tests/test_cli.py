@@ -1,7 +1,7 @@
 "The installed console scripts, end to end from a subprocess, as a user runs them."
 import json, shutil, signal, subprocess, time
 import pytest
-from helpers import DATA, ENV, one_line_error
+from helpers import DATA, ENV, one_line_error, run_each
 
 
 def run(*args, timeout=600, **kw):
@@ -15,45 +15,51 @@ def out(tmp_path):
     yield o
     assert (o/'precious.txt').read_text() == 'earlier results'
 
-@pytest.mark.parametrize('args,says', [
-    (['--lr', '-0.01'], '--lr -0.01'), (['--lr', '0'], '--lr 0.0'), (['--epochs', '1,x'], '--epochs'),
-    (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs', '0,8'], '--epochs=0'),
-    (['--epochs', ''], '--epochs'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
-    (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'fast path graphs: CUDA only'),
-    (['--semantics', 'theano'], "semantics 'theano'"),
-])
-def test_train_bad_arguments(out, args, says):
-    one_line_error(run('mnistbn_train', '--out', str(out), *args), says)
+PROGS = ['mnistbn_train', 'mnistbn_compare', 'mnistbn_sweep']
+BAD = {   # program: [(arguments, what its one-line error says)]
+    'mnistbn_train': [
+        (['--lr', '-0.01'], '--lr -0.01'), (['--lr', '0'], '--lr 0.0'), (['--epochs', '1,x'], '--epochs'),
+        (['--model', 'resnet'], '--model'), (['--device', 'tpu'], "device 'tpu'"), (['--epochs', '0,8'], '--epochs=0'),
+        (['--epochs', ''], '--epochs'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--batch_size', '0'], '--batch_size'),
+        (['--fast', 'turbo'], "fast path 'turbo'"), (['--device', 'cpu', '--fast', 'channels_last,graphs'], 'fast path graphs: CUDA only'),
+        (['--semantics', 'theano'], "semantics 'theano'")],
+    'mnistbn_compare': [
+        (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
+        (['--device', 'cpu', '--fast', 'tf32'], 'fast path tf32: CUDA only'),
+        (['--semantics', 'relu0=1'], "semantics item 'relu0=1'"), (['--fast', 'none,fused'], "fast path 'none'"),
+        (['--stack', '0'], '--stack 0'), (['--stack', 'all'], '--stack all')],
+    'mnistbn_sweep': [(['--quick', '--device', 'cpu', *a], says) for a, says in [
+        (['--lrs', ''], "--lrs '': the list is empty"), (['--lrs', '0.01,-0.1'], 'learning rate -0.1'), (['--lrs', 'big'], '--lrs'),
+        (['--models', 'conv,resnet'], "model 'resnet'"), (['--seeds', '5-1'], 'empty'), (['--loss', 'mse'], "loss 'mse'"),
+        (['--updates', '-3'], '--updates -3'), (['--workers', '0'], '--workers 0'), (['--executor', 'slurm'], "executor 'slurm'")]],
+}
 
-@pytest.mark.parametrize('args,says', [
-    (['--seeds', 'one'], '--seeds'), (['--lr_switch', 'maybe'], 'lr_switch'), (['--device', 'tpu'], "device 'tpu'"),
-    (['--device', 'cpu', '--fast', 'tf32'], 'fast path tf32: CUDA only'),
-    (['--semantics', 'relu0=1'], "semantics item 'relu0=1'"), (['--fast', 'none,fused'], "fast path 'none'"),
-    (['--stack', '0'], '--stack 0'), (['--stack', 'all'], '--stack all'),
-])
-def test_compare_bad_arguments(out, args, says):
-    one_line_error(run('mnistbn_compare', '--out', str(out), *args), says)
+@pytest.fixture(scope='module')
+def bad_runs(tmp_path_factory):
+    "Every program's bad arguments, all in one process, into a folder of earlier work: {(prog, args): result}."
+    o = tmp_path_factory.mktemp('bad')/'out'; o.mkdir()
+    (o/'precious.txt').write_text('earlier results')
+    calls = [[prog, '--out', str(o), *args] for prog, cases in BAD.items() for args, _ in cases]
+    yield {(c[0], tuple(c[3:])): r for c, r in zip(calls, run_each(*calls))}
+    assert (o/'precious.txt').read_text() == 'earlier results' and [p.name for p in o.iterdir()] == ['precious.txt']
 
-@pytest.mark.parametrize('args,says', [
-    (['--lrs', ''], "--lrs '': the list is empty"), (['--lrs', '0.01,-0.1'], 'learning rate -0.1'), (['--lrs', 'big'], '--lrs'),
-    (['--models', 'conv,resnet'], "model 'resnet'"), (['--seeds', '5-1'], 'empty'), (['--loss', 'mse'], "loss 'mse'"),
-    (['--updates', '-3'], '--updates -3'), (['--workers', '0'], '--workers 0'), (['--executor', 'slurm'], "executor 'slurm'"),
-])
-def test_sweep_bad_arguments(out, args, says):
-    one_line_error(run('mnistbn_sweep', '--out', str(out), '--quick', '--device', 'cpu', *args), says)
+@pytest.mark.parametrize('prog,args,says', [(prog, args, says) for prog, cases in BAD.items() for args, says in cases])
+def test_bad_arguments(bad_runs, prog, args, says):
+    "Run as the installed script (all in one interpreter: torch is imported once), refused in one line, exit 2."
+    one_line_error(bad_runs[prog, tuple(args)], says)
 
-@pytest.mark.parametrize('prog', ['mnistbn_train', 'mnistbn_compare', 'mnistbn_sweep'])
-def test_unwritable_output_folder(tmp_path, prog):
+def test_unwritable_output_folder(tmp_path):
     (tmp_path/'file').write_text('a file, not a folder')
-    one_line_error(run(prog, '--out', str(tmp_path/'file'/'out'), '--quick'), 'cannot write there')
+    for r in run_each(*[[prog, '--out', str(tmp_path/'file'/'out'), '--quick'] for prog in PROGS]):
+        one_line_error(r, 'cannot write there')
 
-@pytest.mark.parametrize('prog', ['mnistbn_train', 'mnistbn_compare'])
-def test_corrupt_data(tmp_path, out, prog):
+def test_corrupt_data(tmp_path, out):
     raw = tmp_path/'data'/'MNIST'/'raw'; shutil.copytree(DATA/'MNIST'/'raw', raw)
     b = bytearray((raw/'train-labels-idx1-ubyte').read_bytes()); b[100] ^= 1
     (raw/'train-labels-idx1-ubyte').write_bytes(b)
-    one_line_error(run(prog, '--out', str(out), '--data', str(tmp_path/'data'), '--quick', '--device', 'cpu'),
-                   'train-labels-idx1-ubyte', 'checksum mismatch')
+    for r in run_each(*[[prog, '--out', str(out), '--data', str(tmp_path/'data'), '--quick', '--device', 'cpu']
+                        for prog in PROGS[:2]]):
+        one_line_error(r, 'train-labels-idx1-ubyte', 'checksum mismatch')
 
 def test_compare_checks_data_before_making_its_folder(tmp_path):
     raw = tmp_path/'data'/'MNIST'/'raw'; shutil.copytree(DATA/'MNIST'/'raw', raw)
@@ -104,11 +110,3 @@ def test_log_file_gets_one_line_per_epoch(tmp_path):
     assert '\r' not in text and '\x1b' not in text, text[:500]
     assert [l.split(' (')[0] for l in text.splitlines() if l.startswith('Epoch ')] == ['Epoch 1/3', 'Epoch 2/3', 'Epoch 3/3'], text
     assert len(text) < 2000, text
-
-def test_compare_quick_end_to_end(tmp_path):
-    o = tmp_path/'cmp'
-    r = run('mnistbn_compare', '--out', str(o), '--quick', '--lr_switch', 'ignored', '--device', 'cpu', '--no_progress')
-    assert r.returncode == 0, r.stderr
-    assert 'QUICK MODE' in r.stdout and 'original (Keras 1.2.2)' in r.stdout
-    assert {p.name for p in o.iterdir()} == {'table.md', 'table.csv', 'curves.png', 'runs'}
-    assert len(list((o/'runs').glob('*/history.json'))) == 4

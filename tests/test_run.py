@@ -2,22 +2,23 @@
 two drivers on one folder; the Ray executor's errors."""
 import json, os, signal, subprocess, time
 import pytest
-from helpers import ENV, one_line_error
+from helpers import ENV, one_line_error, run_each
 from mnistbn.run import RunSpec, run_specs
 from mnistbn.compare import grid
 
 SPECS = [RunSpec(m, 1e-3, 'ignored', s, quick=True) for m in ('conv', 'bn') for s in (0, 1)]
+SHORT = [RunSpec(m, 1e-3, 'ignored', s, quick=True, updates=8) for m in ('conv', 'bn') for s in (0, 1)]   # 8 updates each
 QUICK = ['mnistbn_compare', '--quick', '--lr_switch', 'ignored', '--device', 'cpu', '--threads', '1']
 
 def records(h): return [{k: v for k, v in r.items() if k != 'seconds'} for r in h.records]
 
 def test_serial_pool_and_ray_give_identical_histories(tmp_path):
     ray = pytest.importorskip('ray', reason='the [ray] extra is not installed')
-    serial = run_specs(SPECS, tmp_path/'serial', device='cpu', workers=1, threads=1, progress=False)
-    pool = run_specs(SPECS, tmp_path/'pool', device='cpu', workers=2, threads=1, progress=False)
-    try: on_ray = run_specs(SPECS, tmp_path/'ray', device='cpu', workers=2, threads=1, executor='ray', progress=False)
+    serial = run_specs(SHORT, tmp_path/'serial', device='cpu', workers=1, threads=1, progress=False)
+    pool = run_specs(SHORT, tmp_path/'pool', device='cpu', workers=2, threads=1, progress=False)
+    try: on_ray = run_specs(SHORT, tmp_path/'ray', device='cpu', workers=2, threads=1, executor='ray', progress=False)
     finally: ray.shutdown()
-    for s in SPECS:
+    for s in SHORT:
         assert records(pool[s]) == records(serial[s]) == records(on_ray[s]), s.id
         assert json.loads((tmp_path/'ray'/'runs'/s.id/'history.json').read_text())['status'] == 'finished'
 
@@ -42,19 +43,23 @@ def test_killed_worker_costs_only_its_epoch(tmp_path):
     assert resumed.status == 'finished' and records(resumed) == records(alone)
 
 def test_two_drivers_never_train_a_run_twice(tmp_path):
-    args = QUICK + ['--out', str(tmp_path/'cmp'), '--workers', '1']
+    "Two commands on one folder at once (and each, end to end, the quick comparison a user runs first)."
+    o = tmp_path/'cmp'
+    args = QUICK + ['--out', str(o), '--workers', '1']
     drivers = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV) for _ in range(2)]
     outs = [d.communicate(timeout=600) for d in drivers]
     assert [d.returncode for d in drivers] == [0, 0], outs
     assert sum(o.count('Epoch 1/2') for o, _ in outs) == len(SPECS), outs   # each run's first epoch printed once: trained once
     tables = [o[o.index('| |'):o.index('Written')] for o, _ in outs]
-    assert tables[0] == tables[1]
+    assert tables[0] == tables[1] and 'QUICK MODE' in tables[0] and 'original (Keras 1.2.2)' in tables[0]
+    assert {p.name for p in o.iterdir()} == {'table.md', 'table.csv', 'curves.png', 'runs'}
+    assert len(list((o/'runs').glob('*/history.json'))) == 4
 
-@pytest.mark.parametrize('args,says', [(['--workers', '0'], '--workers 0'), (['--workers', 'many'], '--workers many'),
-                                       (['--threads', '-1'], '--threads -1'), (['--executor', 'slurm'], "executor 'slurm'")])
-def test_bad_executor_arguments(tmp_path, args, says):
-    r = subprocess.run(QUICK + ['--out', str(tmp_path/'out')] + args, capture_output=True, text=True, env=ENV, timeout=300)
-    one_line_error(r, says)
+def test_bad_executor_arguments(tmp_path):
+    bad = [(['--workers', '0'], '--workers 0'), (['--workers', 'many'], '--workers many'), (['--threads', '-1'], '--threads -1'),
+           (['--executor', 'slurm'], "executor 'slurm'")]
+    for r, (_, says) in zip(run_each(*[QUICK + ['--out', str(tmp_path/'out')] + args for args, _ in bad]), bad):
+        one_line_error(r, says)
     assert not (tmp_path/'out').exists()
 
 def test_ray_not_installed(tmp_path):
