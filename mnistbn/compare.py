@@ -14,7 +14,7 @@ from fastcore.meta import delegates
 from .run import QUICK, RunSpec, run_specs
 
 # %% auto #0
-__all__ = ['ORIGINAL_TABLE', 'COLORS', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'pyplot',
+__all__ = ['ORIGINAL_TABLE', 'COLORS', 'grid', 'at_chance', 'collapsed', 'summarize', 'table_md', 'table_csv', 'pyplot', 'saved',
            'plot_curves', 'compare']
 
 # %% ../nbs/06_compare.ipynb #699eca5b
@@ -123,6 +123,12 @@ def pyplot(path=None):
     import matplotlib.pyplot as plt
     return plt
 
+def saved(fig, path:Path|None=None):
+    "`fig` laid out, and with `path` saved there as PNG."
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=110)
+    return fig
+
 COLORS = {'conv': 'tab:blue', 'bn': 'tab:orange'}   # each model's colour in every figure
 
 # %% ../nbs/06_compare.ipynb #e8bbfa2e
@@ -152,9 +158,7 @@ def plot_curves(hists:dict, path:Path|None=None, title:str=''):
                 ax.set_xlabel('epoch')
     axes[0][-1].legend(fontsize=7, loc='center right')
     fig.suptitle(title or 'MNIST CNN without and with BatchNorm')
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110)
-    return fig
+    return saved(fig, path)
 
 # %% ../nbs/06_compare.ipynb #7b8a800b
 def _draw(ax, hs:list[History], k:str, color:str, style:str, name:str) -> None:

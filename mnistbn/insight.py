@@ -13,11 +13,11 @@ from .loss import loss_fn
 from .train import training_of
 from fastcore.meta import delegates
 from .run import RunSpec, run_specs
-from .compare import _LN10, COLORS, ORIGINAL_TABLE, collapsed, pyplot
+from .compare import _LN10, COLORS, ORIGINAL_TABLE, collapsed, pyplot, saved
 
 # %% auto #0
-__all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'sweep_rows',
-           'sensitivity', 'sweep_md', 'plot_sweep', 'sweep', 'original_distance']
+__all__ = ['SWEEP_COLUMNS', 'wilson', 'fisher', 'load_stats', 'plot_stats', 'plot_hist', 'sweep_specs', 'cell_stats',
+           'wilson_bars', 'sweep_rows', 'sensitivity', 'sweep_md', 'plot_sweep', 'sweep', 'original_distance']
 
 # %% ../nbs/07_insight.ipynb #f3cffc98
 def wilson(k:int, # successes (here: runs that collapsed)
@@ -70,9 +70,7 @@ def plot_stats(runs:dict, # {label: stats}, each from `load_stats` or `History.s
     for ax, f in zip(axes[:, 0], fields): ax.set_ylabel(f)
     axes[0][-1].legend(fontsize=7)
     fig.suptitle(title)
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110)
-    return fig
+    return saved(fig, path)
 
 # %% ../nbs/07_insight.ipynb #5bef37cc
 def plot_hist(runs:dict, # {label: stats}
@@ -97,9 +95,7 @@ def plot_hist(runs:dict, # {label: stats}
             if i == len(runs) - 1: ax.set_xlabel('update')
         axes[i][0].set_ylabel('output value')
     fig.suptitle(title or 'Histograms along training (log10 of the share per 0.25 bin)')
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110)
-    return fig
+    return saved(fig, path)
 
 # %% ../nbs/07_insight.ipynb #5bf14e73
 def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
@@ -137,6 +133,21 @@ def sweep_specs(models=('conv', 'bn'), # model names: conv, bn
 # %% ../nbs/07_insight.ipynb #b3ffee29
 def _key(s:RunSpec) -> tuple: return s.model, s.loss, s.lr, s.semantics, s.phase_epochs, s.updates, s.lr_switch
 
+def cell_stats(k:int, n:int, # k of n runs of a cell failed
+               diverged:int, # runs whose loss was not finite
+               accs:list, # the final val_acc of the runs the cell's table counts
+              ) -> dict:
+    "A cell's row: its runs and failures, P(collapse) with its Wilson interval, and the median, min and max of `accs`."
+    (lo, hi), acc = wilson(k, n), sorted(accs)
+    return dict(seeds=n, collapsed=k, diverged=diverged, p_collapse=k / n, ci_low=lo, ci_high=hi,
+                val_acc_median=statistics.median(acc) if acc else math.nan,
+                val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan)
+
+def wilson_bars(rows:list[dict]) -> tuple[list, list]:
+    "P(collapse) of each row, and its Wilson interval as matplotlib's `errorbar` takes it (below, above)."
+    p = [r['p_collapse'] for r in rows]
+    return p, [[v - r['ci_low'] for v, r in zip(p, rows)], [r['ci_high'] - v for v, r in zip(p, rows)]]
+
 def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
               ) -> list[dict]:
     "One row per (model, loss, rate, ...) of the sweep, in the order of `hists`."
@@ -144,15 +155,11 @@ def sweep_rows(hists:dict, # {RunSpec: History}, from `run_specs`
     for s, h in hists.items(): groups.setdefault(_key(s), []).append((s, h))
     rows = []
     for (model, loss, lr, sem, pe, updates, sw), runs in groups.items():
-        ok = [h for _, h in runs if h.status == 'finished']
-        k, acc = sum(map(collapsed, ok)), sorted(h.final['val_acc'] for h in ok)
+        ok, n = [h for _, h in runs if h.status == 'finished'], len(runs)
         batch = [h.final['val_acc_batch'] for h in ok if 'val_acc_batch' in h.final]
-        lo, hi = wilson(k, len(runs))
         rows.append(dict(model=model, loss=loss, lr=lr, semantics=sem, phase_epochs='+'.join(map(str, pe or ())),
-                         updates=updates or '', lr_switch=sw, seeds=len(runs), collapsed=k,
-                         diverged=len(runs) - len(ok), p_collapse=k / len(runs),
-                         ci_low=lo, ci_high=hi, val_acc_median=statistics.median(acc) if acc else math.nan,
-                         val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan,
+                         updates=updates or '', lr_switch=sw,
+                         **cell_stats(sum(map(collapsed, ok)), n, n - len(ok), [h.final['val_acc'] for h in ok]),
                          val_acc_batch_median=statistics.median(batch) if batch else math.nan))
     return rows
 
@@ -217,8 +224,7 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
         rs, style = [r for r in rows if (r['model'], r['loss']) == (model, loss)], '-' if loss == 'keras' else '--'
         shift = 1.06 ** (i - (len(curves) - 1) / 2)   # side by side, not on top
         lr, label, color = [r['lr'] for r in rs], f"{model}, {loss} loss", COLORS.get(model)
-        p = [r['p_collapse'] for r in rs]
-        err = [[v - r['ci_low'] for v, r in zip(p, rs)], [r['ci_high'] - v for v, r in zip(p, rs)]]
+        p, err = wilson_bars(rs)
         a.errorbar([x * shift for x in lr], p, yerr=err,
                    fmt='o' + style, color=color, capsize=3, label=label)
         b.plot(lr, [r['val_acc_median'] for r in rs], style, color=color, label=f"{label}, median")
@@ -237,9 +243,7 @@ def plot_sweep(hists:dict, path:Path|None=None, title:str=''):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     fig.suptitle(title or 'MNIST CNN without and with BatchNorm: the learning-rate sweep')
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110)
-    return fig
+    return saved(fig, path)
 
 # %% ../nbs/07_insight.ipynb #ca17e789
 @delegates(run_specs)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_remedies.ipynb #b731069d
 from __future__ import annotations
-import math, statistics
+import math
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -13,8 +13,8 @@ from .data import MnistbnError
 from .history import History, atomic_write, write_csv
 from .runs import RunSpec
 from .run import run_specs
-from .compare import collapsed, pyplot
-from .insight import sensitivity, sweep_specs, wilson
+from .compare import collapsed, pyplot, saved
+from .insight import cell_stats, sensitivity, sweep_specs, wilson_bars
 
 # %% auto #0
 __all__ = ['ARMS', 'LRS', 'REMEDY_COLUMNS', 'Arm', 'arms_of', 'remedy_specs', 'failed', 'test_acc', 'mcnemar', 'remedy_rows',
@@ -99,13 +99,9 @@ def remedy_rows(hists:dict, # {RunSpec: History}, from `run_specs`
     cells, rows = _cells(hists, arms), []
     for (arm, lr), runs in cells.items():
         grid_lr, hs = round(lr / ARMS[arm].lr_scale, 10), list(runs.values())
-        k, acc = sum(map(failed, hs)), sorted(test_acc(h) for h in hs if not failed(h))
         base = cells.get(('baseline', lr)) if arm != 'baseline' and ARMS[arm].lr_scale == 1 else None
-        rows.append(dict(arm=arm, lr=lr, grid_lr=grid_lr, seeds=len(hs), collapsed=k,
-                         diverged=sum(h.status == 'diverged' for h in hs), p_collapse=k / len(hs),
-                         **dict(zip(('ci_low', 'ci_high'), wilson(k, len(hs)))),
-                         val_acc_median=statistics.median(acc) if acc else math.nan,
-                         val_acc_min=acc[0] if acc else math.nan, val_acc_max=acc[-1] if acc else math.nan,
+        rows.append(dict(arm=arm, lr=lr, grid_lr=grid_lr, **cell_stats(sum(map(failed, hs)), len(hs),
+                         sum(h.status == 'diverged' for h in hs), [test_acc(h) for h in hs if not failed(h)]),
                          mcnemar_p=mcnemar(runs, base) if base else math.nan))
     return rows
 
@@ -209,8 +205,7 @@ def plot_remedies(rows:list[dict], fits:dict, path:Path|None=None, note:str=''):
         behind = [('baseline', 'tab:gray')] if a != 'baseline' and 'baseline' in fits else []
         for arm, color in behind + [(a, 'tab:red')]:
             rs, x = of(arm), [r['grid_lr'] for r in of(arm)]
-            p = [r['p_collapse'] for r in rs]
-            err = [[v - r['ci_low'] for v, r in zip(p, rs)], [r['ci_high'] - v for v, r in zip(p, rs)]]
+            p, err = wilson_bars(rs)
             ax.errorbar(x, p, yerr=err, fmt='o-', ms=3, color=color, lw=1.2, capsize=2, alpha=0.6 if arm != a else 1)
         ax.plot(x, [r['val_acc_median'] for r in rs], '.:', color='tab:blue', lw=1.5)
         ax.set_title(f"{a}: LR50 {_interval(fits[a])}", fontsize=8)
@@ -222,9 +217,7 @@ def plot_remedies(rows:list[dict], fits:dict, path:Path|None=None, note:str=''):
     for ax in axes[-1]: ax.set_xlabel("grid rate")
     fig.suptitle("P(collapse) against the rate, per arm (grey: the baseline; dotted: survivors' median val_acc)" + note,
                  fontsize=10)
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110)
-    return fig
+    return saved(fig, path)
 
 # %% ../nbs/08_remedies.ipynb #4573d313
 def plot_lr50(fits:dict, path:Path|None=None):
@@ -245,9 +238,7 @@ def plot_lr50(fits:dict, path:Path|None=None):
     ax.grid(alpha=0.3, axis='x')
     ax.set_xlabel('LR50: the rate at which half the seeds collapse\n'
                   '(95% interval; orange: bounded by the grid; none: too few rates)')
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110)
-    return fig
+    return saved(fig, path)
 
 # %% ../nbs/08_remedies.ipynb #baefad96
 def write_remedies(out:str|Path, hists:dict, arms:dict, note:str='') -> str:
