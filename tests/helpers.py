@@ -12,7 +12,8 @@ def one_line_error(r, *says):
     for s in says: assert s in r.stderr, r.stderr
 
 # Runs each command line read from stdin (an installed console script and its arguments) as the shell would run that
-# script, but all of them in this one interpreter: torch is imported once, not once per call (2.5 s each on a 2-core VM).
+# script, but all of them in this one interpreter: torch is imported once, not once per call (2.5 s a call on a
+# 2-core AMD EPYC).
 _EACH = r'''
 import contextlib, io, json, runpy, shutil, sys, traceback
 results = []
@@ -21,8 +22,10 @@ for prog, *args in json.loads(sys.stdin.read()):
     sys.argv = [script, *args]
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try: runpy.run_path(script, run_name='__main__')
-        except SystemExit as e: code = e.code if isinstance(e.code, int) else 1
-        except BaseException: code, _ = 1, traceback.print_exc()
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+        except BaseException:
+            code = 1
+            traceback.print_exc()
     results.append([code, out.getvalue(), err.getvalue()])
 print('\n' + json.dumps(results))
 '''
@@ -32,4 +35,5 @@ def run_each(*calls:list, env=ENV, timeout=300) -> list:
     r = subprocess.run([sys.executable, '-c', _EACH], input=json.dumps(calls), capture_output=True, text=True, env=env,
                        timeout=timeout)
     assert r.returncode == 0, r.stderr
-    return [subprocess.CompletedProcess(a, c, o, e) for a, (c, o, e) in zip(calls, json.loads(r.stdout.splitlines()[-1]))]
+    results = json.loads(r.stdout.splitlines()[-1])
+    return [subprocess.CompletedProcess(a, c, o, e) for a, (c, o, e) in zip(calls, results)]
