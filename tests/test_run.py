@@ -44,16 +44,16 @@ def test_killed_worker_costs_only_its_epoch(tmp_path):
 
 def test_two_drivers_never_train_a_run_twice(tmp_path):
     "Two commands on one folder at once (and each, end to end, the quick comparison a user runs first)."
-    o = tmp_path/'cmp'
-    args = QUICK + ['--out', str(o), '--workers', '1']
+    folder = tmp_path/'cmp'
+    args = QUICK + ['--out', str(folder), '--workers', '1']
     drivers = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV) for _ in range(2)]
     outs = [d.communicate(timeout=600) for d in drivers]
     assert [d.returncode for d in drivers] == [0, 0], outs
     assert sum(o.count('Epoch 1/2') for o, _ in outs) == len(SPECS), outs   # each run's first epoch printed once: trained once
     tables = [o[o.index('| |'):o.index('Written')] for o, _ in outs]
     assert tables[0] == tables[1] and 'QUICK MODE' in tables[0] and 'original (Keras 1.2.2)' in tables[0]
-    assert {p.name for p in o.iterdir()} == {'table.md', 'table.csv', 'curves.png', 'runs'}
-    assert len(list((o/'runs').glob('*/history.json'))) == 4
+    assert {p.name for p in folder.iterdir()} == {'table.md', 'table.csv', 'curves.png', 'runs'}
+    assert len(list((folder/'runs').glob('*/history.json'))) == 4
 
 def test_bad_executor_arguments(tmp_path):
     bad = [(['--workers', '0'], '--workers 0'), (['--workers', 'many'], '--workers many'), (['--threads', '-1'], '--threads -1'),
