@@ -55,7 +55,7 @@ def main():
     p.add_argument('--no_epoch', action='store_true', help='skip the full-epoch and validation timings')
     p.add_argument('--fast', action='append', default=None,
                    help="fit's fast paths for one variant: default (the device's), none (the plain path) or names, comma-separated "
-                        "(channels_last, fused, compile, graphs, tf32, bf16); repeat the flag to time several variants (default: none)")
+                        "(channels_last, fused, compile, graphs, cudnn_benchmark, tf32, bf16); repeat the flag to time several variants (default: none)")
     p.add_argument('--seeds', type=int, action='append', default=[],
                    help="also time N seeds trained as one stack against N separate fits, both with the last variant's fast paths; "
                         "repeat the flag for several N")

@@ -3,10 +3,9 @@
 #  0. install the carried wheels (.whl) and the package, unpack the carried MNIST files (.data/*.gz);
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
 #     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
-#  2. the benchmark of stacks: which kernels a stack of 8's step spends its time in (benchmarks/stack_profile.py: with
-#     and without channels_last, with cuDNN's benchmark mode, with convolutions as batched products, with Dense layers
-#     one product per copy), the original's table and the 80-run grid of 10 seeds as stacks of 64, two processes
-#     training at once; then 8 and 32 seeds as one stack against separate runs, with cuDNN's benchmark mode and without channels_last;
+#  2. the benchmark of stacks: the kernels of a stack of 8's eager update (benchmarks/stack_profile.py, with cuDNN's
+#     benchmark mode, as the default trains, and with the convolutions as batched products, `--conv_views`), stacks of 2, 8 and 40 against as many runs alone, the original's table as
+#     two stacks, then the 80-run grid of 10 seeds as two stacks of 40 (about 255 s on an H200, 2026-12-04 estimate);
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it;
 #  4. (STEPS="4", or with the others) the remedies grid of 08_remedies on the GPU, each arm's rates and seeds as one
 #     stack: every arm, rate and seed 0-19, then 20-39 in the cells where some but not all failed, into a folder of its
@@ -72,34 +71,23 @@ wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"
 fi
 
 if [[ $steps == *" 2 "* ]]; then
-step "2. benchmark: where a stack's step goes, then the table and the 80-run grid as stacks"
-# A stack of 8 took 5.35 ms an update where one run took 0.66 (2026-12-04): first which kernels take that time, with
-# and without channels_last, then with cuDNN timing its algorithms for the grouped convolutions (eager: a profiler
-# cannot see into a CUDA graph, which replays the same kernels; about 135 s)
-within 45 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --fast fused \
-  > "$out/profile.log" 2>&1
+step "2. benchmark: stacks against runs alone, then the table and the 80-run grid as stacks"
+# cuDNN ran a stack's grouped convolutions one kernel per copy on 2026-12-04 (RESULTS.md): whether it still does
 within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --cudnn_benchmark \
-  >> "$out/profile.log" 2>&1
-# and the stack's convolutions as batched matrix products (im2col), an experiment outside mnistbn
-within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast fused --conv_bmm >> "$out/profile.log" 2>&1
-# and its Dense layers as one product per copy (no weights stacked, no gradients split each update)
-within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --linear_loop \
+  > "$out/profile.log" 2>&1
+# and the stack's convolutions as batched products over a strided view of the input: an experiment outside mnistbn
+within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --conv_views \
   >> "$out/profile.log" 2>&1
 cat "$out/profile.log"
-# then what [core] asks (the table under 10 s, the grid under 60 s): two stacks in two processes at once (the table
-# took 20.3 s one stack after the other, 2026-12-04)
-within 60 python3 benchmarks/bench.py --device $dev --no_steps --table default --stack 64 --workers 2 \
+within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --seeds 2 --seeds 8 --fast default \
   --out "$out/bench.md" > "$out/bench.log" 2>&1
-within 40 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --seeds 8 --cudnn_benchmark \
-  --fast default --out "$out/bench.md" >> "$out/bench.log" 2>&1
-within 150 python3 benchmarks/bench.py --device $dev --no_steps --table default --table_seeds 10 \
-  --lr_switches ignored,applied --stack 64 --workers 2 --out "$out/bench.md" >> "$out/bench.log" 2>&1
-# then why a stack is slow: without channels_last, wider, and 800 steps against 200 (the difference is the cost of
-# the steps alone, without the graph's capture and warm-up)
-within 90 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --fast fused,graphs \
-  --seeds 8 --seeds 32 --out "$out/bench.md" >> "$out/bench.log" 2>&1
-within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 800 --repeats 3 --fast fused,graphs --seeds 8 \
+within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 1 --seeds 40 --fast default \
   --out "$out/bench.md" >> "$out/bench.log" 2>&1
+# in one process: worker processes sharing the GPU were slower (2026-12-04)
+within 45 python3 benchmarks/bench.py --device $dev --no_steps --table default --stack 64 --out "$out/bench.md" \
+  >> "$out/bench.log" 2>&1
+within 300 python3 benchmarks/bench.py --device $dev --no_steps --table default --table_seeds 10 \
+  --lr_switches ignored,applied --stack 64 --out "$out/bench.md" >> "$out/bench.log" 2>&1
 echo "exit $?"; tail -25 "$out/bench.log"
 fi
 

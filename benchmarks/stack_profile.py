@@ -8,11 +8,13 @@ For each `--fast` variant (eager: a CUDA graph replays the same kernels, and the
 `--copies` copies of the model as one stack for `--steps` updates after as many of warm-up, under `torch.profiler`,
 and prints per update: the wall time, the kernels (CUDA) or operators (CPU, by their own time) and the device time they take, and the
 `--top` of them by device time, each with its share, its calls per update and its mean time. On a GPU of 2026-12-04 a
-stack of 8 took 5.35 ms an update against 0.66 ms for one run alone (benchmarks/RESULTS.md): this says which kernels.
+stack of 8 took 5.35 ms an update against 0.66 ms for one run alone; this said why (benchmarks/RESULTS.md, "The fifth
+GPU session"): cuDNN runs a grouped convolution one kernel per group, and by its heuristics picked a slow one.
 `--cudnn_benchmark` lets cuDNN time its algorithms for each convolution's shapes first (`torch.backends.cudnn.benchmark`);
 without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones. `--conv_bmm`
-tries the stack's convolutions as batched matrix products instead, `--linear_loop` its Dense layers as one product per
-copy (no weights stacked each update, no gradients split): experiments here, not in mnistbn.
+tries the stack's convolutions as batched matrix products instead (`F.unfold`: one im2col kernel a sample on CUDA),
+`--conv_views` the same over a strided view of the input (the patches copied once), `--linear_loop` its Dense layers
+as one product per copy (no weights stacked each update, no gradients split): experiments here, not in mnistbn.
 """
 import argparse, time
 from collections import defaultdict
@@ -37,6 +39,21 @@ def conv_bmm(stacked_layer):
         w = torch.stack([c.weight.flatten(1).t() for c in layers])   # (S, C*k*k, O)
         out = torch.baddbmm(torch.stack([c.bias for c in layers])[:, None], cols, w)   # (S, N*L, O)
         return out.view(S, N, H - k + 1, W - k + 1, O).permute(1, 0, 4, 2, 3).reshape(N, S * O, H - k + 1, W - k + 1)
+    return layer
+
+def conv_views(stacked_layer):
+    """`stacked_layer` with a stack's convolutions as batched matrix products over a strided view of the input (the
+    patches copied once, not one im2col kernel per sample as `F.unfold` runs), for `--conv_views`."""
+    def layer(layers, h, mask=None):
+        l, S = layers[0], len(layers)
+        if not isinstance(l, torch.nn.Conv2d) or S == 1: return stacked_layer(layers, h, mask)
+        k, N = l.kernel_size[0], len(h)
+        patches = h.unflatten(1, (S, -1)).unfold(3, k, 1).unfold(4, k, 1)   # (N, S, C, H', W', k, k), a view
+        Ho, Wo = patches.shape[3:5]
+        cols = patches.permute(1, 0, 3, 4, 2, 5, 6).reshape(S, N * Ho * Wo, -1)   # (S, N*L, C*k*k)
+        w = torch.stack([c.weight.flatten(1).t() for c in layers])   # (S, C*k*k, O)
+        out = torch.baddbmm(torch.stack([c.bias for c in layers])[:, None], cols, w)   # (S, N*L, O)
+        return out.view(S, N, Ho, Wo, -1).permute(1, 0, 4, 2, 3).reshape(N, -1, Ho, Wo)
     return layer
 
 def linear_loop(stacked_layer):
@@ -72,6 +89,9 @@ def main():
     p.add_argument('--linear_loop', action='store_true',
                    help="an experiment: the stack's Dense layers as one product per copy (each run's own arithmetic) "
                         "instead of a batched product over weights stacked every update")
+    p.add_argument('--conv_views', action='store_true',
+                   help="an experiment: the stack's convolutions as batched matrix products over a strided view of the "
+                        "input (one copy of the patches) instead of grouped convolutions")
     p.add_argument('--conv_bmm', action='store_true',
                    help="an experiment: the stack's convolutions as batched matrix products (im2col) instead of grouped "
                         "convolutions")
@@ -80,12 +100,14 @@ def main():
     cuda = device.type == 'cuda'
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
     if a.conv_bmm: mnistbn.models.stacked_layer = conv_bmm(mnistbn.models.stacked_layer)
+    if a.conv_views: mnistbn.models.stacked_layer = conv_views(mnistbn.models.stacked_layer)
     if a.linear_loop: mnistbn.models.stacked_layer = linear_loop(mnistbn.models.stacked_layer)
     data = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)   # one epoch of exactly `steps` updates
     S = a.copies
     print(f"{a.model}, a stack of {S}, {a.steps} updates at batch 64 on {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
           f"cudnn.benchmark {a.cudnn_benchmark}" + (", convolutions as batched products (im2col)" if a.conv_bmm else '') +
+          (", convolutions as batched products over a strided view" if a.conv_views else '') +
           (", Dense layers one product per copy" if a.linear_loop else ''))
     for fast in a.fast or ['default']:
         on = {**fast_paths(fast, device), 'graphs': False}

@@ -72,7 +72,8 @@ def parse_count(flag:str, value) -> int|None:
 # %% ../nbs/09_cli.ipynb #d7a70103
 def run_flags(device:str=None, # cpu, cuda, cuda:N or mps (default: the best available)
               data:str=None, # MNIST root holding MNIST/raw/ (default: $MNISTBN_DATA, else ~/.cache/mnistbn)
-              # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs, tf32, bf16
+              # default (fastest same-math paths), none, or some of channels_last, fused, compile, graphs,
+              # cudnn_benchmark, tf32, bf16
               fast:str='default',
               # processes training side by side (default: one per core on a CPU, one on a GPU; 1: one after another)
               workers:str=None,

@@ -13,13 +13,13 @@ from .data import MnistbnError
 
 # %% auto #0
 __all__ = ['FAST_PATHS', 'CUDA_ONLY', 'DEFAULT_FAST', 'fast_paths', 'adam', 'set_lr', 'KerasAdam', 'float32_precision',
-           'Autocast', 'GraphedStep']
+           'cudnn_benchmark', 'Autocast', 'GraphedStep']
 
 # %% ../nbs/02_fast.ipynb #4f1b6182
-FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'tf32', 'bf16')
-CUDA_ONLY = ('graphs', 'tf32')
+FAST_PATHS = ('channels_last', 'fused', 'compile', 'graphs', 'cudnn_benchmark', 'tf32', 'bf16')
+CUDA_ONLY = ('graphs', 'cudnn_benchmark', 'tf32')
 # measured fastest, with the same math
-DEFAULT_FAST = {'cpu': ('channels_last', 'fused'), 'cuda': ('channels_last', 'fused', 'graphs')}
+DEFAULT_FAST = {'cpu': ('channels_last', 'fused'), 'cuda': ('channels_last', 'fused', 'graphs', 'cudnn_benchmark')}
 
 def fast_paths(fast:str|list|dict='default', # 'default', 'none' (the plain path), names, or {path: on}
                device='cpu', # where they run: what the default is there, and whether the CUDA-only paths can
@@ -104,6 +104,14 @@ def float32_precision(tf32:bool):
     try: yield
     finally:
         for f, o in zip(flags, old): f.allow_tf32 = o
+
+@contextmanager
+def cudnn_benchmark(on:bool):
+    """cuDNN times its algorithms for each new convolution shape and keeps the fastest (`on=True`), or picks by its
+    heuristics; the previous setting comes back after."""
+    old, torch.backends.cudnn.benchmark = torch.backends.cudnn.benchmark, on
+    try: yield
+    finally: torch.backends.cudnn.benchmark = old
 
 # %% ../nbs/02_fast.ipynb #b465bbed
 class Autocast(nn.Module):

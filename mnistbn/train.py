@@ -12,7 +12,7 @@ from torch import nn
 from fastprogress.fastprogress import IN_NOTEBOOK, progress_bar
 from .data import MnistbnError, MNISTData, check_count, derive_seed, epoch_order, n_batches, takes
 from .models import SEMANTICS, Semantics, Stack
-from .fast import Autocast, GraphedStep, adam, fast_paths, float32_precision, set_lr
+from .fast import Autocast, GraphedStep, adam, cudnn_benchmark, fast_paths, float32_precision, set_lr
 from .loss import loss_fn, train_step
 from .evaluate import _norms, evaluate
 from .history import History, atomic_write, schedule
@@ -347,7 +347,8 @@ def fit(model:nn.Module|list, # a model from `build`, or a list of S of one arch
     precise = opts.precise_bn and (data.x_train, opts.precise_bn)
     test = lambda: evaluate(net, data.x_valid, data.y_valid, lossf, precise=precise)
     save = lambda: save_runs(models, opt, hists, c.folders, stats, opts.files)
-    with float32_precision(c.on['tf32']):   # the stack, and its observer, are this call's alone: nothing to undo
+    # the stack, and its observer, are this call's alone: nothing to undo after; the two CUDA flags come back
+    with float32_precision(c.on['tf32']), cudnn_benchmark(c.on['cudnn_benchmark']):
         run_epochs(hists, c, data, stack.dropouts(), opt, step, stats, test, save, opts.progress)
     for h, r in zip(hists, stats.result() if stats else [None] * len(hists)): h.stats = r
     return hists[0] if isinstance(model, nn.Module) else hists
