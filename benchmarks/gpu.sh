@@ -4,7 +4,8 @@
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
 #     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
 #  2. the benchmark of stacks: the kernels of a stack of 8's eager update (benchmarks/stack_profile.py, with cuDNN's
-#     benchmark mode, as the default trains, and with the convolutions as batched products, `--conv_views`), stacks of 2, 8 and 40 against as many runs alone, the original's table as
+#     benchmark mode, as the default trains; then with the convolutions as batched products, `--conv_views`, and with
+#     Adam's kernel once for all copies, `--one_group`), stacks of 2, 8 and 40 against as many runs alone, the original's table as
 #     two stacks, then the 80-run grid of 10 seeds as two stacks of 40 (about 255 s on an H200, 2026-12-04 estimate);
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it;
 #  4. (STEPS="4", or with the others) the remedies grid of 08_remedies on the GPU, each arm's rates and seeds as one
@@ -78,6 +79,9 @@ within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast ch
 # and the stack's convolutions as batched products over a strided view of the input: an experiment outside mnistbn
 within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --conv_views \
   >> "$out/profile.log" 2>&1
+# and Adam's fused kernel once for all copies instead of once per copy (8 x 65 µs on 2026-12-04)
+within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --cudnn_benchmark \
+  --one_group >> "$out/profile.log" 2>&1
 cat "$out/profile.log"
 within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --seeds 2 --seeds 8 --fast default \
   --out "$out/bench.md" > "$out/bench.log" 2>&1

@@ -14,14 +14,16 @@ GPU session"): cuDNN runs a grouped convolution one kernel per group, and by its
 without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones. `--conv_bmm`
 tries the stack's convolutions as batched matrix products instead (`F.unfold`: one im2col kernel a sample on CUDA),
 `--conv_views` the same over a strided view of the input (the patches copied once), `--linear_loop` its Dense layers
-as one product per copy (no weights stacked each update, no gradients split): experiments here, not in mnistbn.
+as one product per copy (no weights stacked each update, no gradients split), `--one_group` Adam's fused kernel once
+for all copies (it ran once per copy, each its own param group, 65 µs each on the H200): experiments here, not in
+mnistbn.
 """
 import argparse, time
 from collections import defaultdict
 import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
-import mnistbn.models
+import mnistbn.models, mnistbn.train
 from mnistbn.data import load_mnist, resolve_device
 from mnistbn.models import MODELS, build
 from mnistbn.fast import fast_paths
@@ -63,6 +65,15 @@ def linear_loop(stacked_layer):
         return torch.stack([F.linear(x, c.weight, c.bias) for x, c in zip(h, layers)])   # no weights copied
     return layer
 
+def one_group(optimizer):
+    "`fit`'s optimiser with every copy's parameters in one param group (one fused kernel), for `--one_group`."
+    def make(*args):
+        opt = optimizer(*args)
+        opt.param_groups[0]['params'] = [p for g in opt.param_groups for p in g['params']]
+        del opt.param_groups[1:]   # every copy at the first one's rate: here they all train at 1e-3
+        return opt
+    return make
+
 def kernels(prof, cuda:bool) -> dict:
     "{name: [calls, device µs]} of the profile's kernels (CUDA), or aten operators by their own time (CPU)."
     out = defaultdict(lambda: [0, 0.])
@@ -89,6 +100,8 @@ def main():
     p.add_argument('--linear_loop', action='store_true',
                    help="an experiment: the stack's Dense layers as one product per copy (each run's own arithmetic) "
                         "instead of a batched product over weights stacked every update")
+    p.add_argument('--one_group', action='store_true',
+                   help="an experiment: Adam's fused kernel once for all copies (one param group) instead of once per copy")
     p.add_argument('--conv_views', action='store_true',
                    help="an experiment: the stack's convolutions as batched matrix products over a strided view of the "
                         "input (one copy of the patches) instead of grouped convolutions")
@@ -101,6 +114,7 @@ def main():
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
     if a.conv_bmm: mnistbn.models.stacked_layer = conv_bmm(mnistbn.models.stacked_layer)
     if a.conv_views: mnistbn.models.stacked_layer = conv_views(mnistbn.models.stacked_layer)
+    if a.one_group: mnistbn.train._optimizer = one_group(mnistbn.train._optimizer)
     if a.linear_loop: mnistbn.models.stacked_layer = linear_loop(mnistbn.models.stacked_layer)
     data = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)   # one epoch of exactly `steps` updates
     S = a.copies
@@ -108,6 +122,7 @@ def main():
           f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
           f"cudnn.benchmark {a.cudnn_benchmark}" + (", convolutions as batched products (im2col)" if a.conv_bmm else '') +
           (", convolutions as batched products over a strided view" if a.conv_views else '') +
+          (", Adam's parameters in one group" if a.one_group else '') +
           (", Dense layers one product per copy" if a.linear_loop else ''))
     for fast in a.fast or ['default']:
         on = {**fast_paths(fast, device), 'graphs': False}
