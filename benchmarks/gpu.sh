@@ -20,7 +20,9 @@
 # remedies.log, remedies-gpu.tgz) and the device returns 8 at most, so the device call packs them into one:
 #   run: mkdir -p /tmp/g; FLAGS=cuda bash benchmarks/gpu.sh /tmp/g 480 2>&1 | tee /tmp/g/gpu.log;
 #        tar czf $OUT/gpu.tgz -C /tmp/g .
-#   (with FLAGS=cuda: the fast and GPU cells; carry .whl and .data; stop background runs writing into results/ first,
+#   (steps 1 and 2 take up to 280 s and 555 s, so a 15-minute lease holds one of them with the machine's start:
+#   STEPS=2 for the speed of stacks, STEPS="1 3" for the cells and README's command;
+#   with FLAGS=cuda: the fast and GPU cells; carry .whl and .data; stop background runs writing into results/ first,
 #   since the checkout travels with them and 08_remedies' counts would move, as on 2026-12-04)
 # A dry run of the plumbing on a CPU: DEVICE=cpu FLAGS= bash benchmarks/gpu.sh OUT 120
 set -u
