@@ -74,8 +74,8 @@ def main():
                    help="train that table's stacks in this many worker processes side by side (compare's workers; default: "
                         "the device's: one on a GPU)")
     p.add_argument('--cudnn_benchmark', action='store_true',
-                   help="let cuDNN time its algorithms for each convolution's shapes (torch.backends.cudnn.benchmark), in "
-                        "this process: not in --workers' processes")
+                   help="let cuDNN time its algorithms for each convolution's shapes (torch.backends.cudnn.benchmark) in the "
+                        "textbook loop: fit sets the flag from its own fast path cudnn_benchmark while it trains")
     p.add_argument('--out', default=None, help='append the results as Markdown to this file')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)

@@ -76,13 +76,13 @@ fi
 if [[ $steps == *" 2 "* ]]; then
 step "2. benchmark: stacks against runs alone, then the table and the 80-run grid as stacks"
 # cuDNN ran a stack's grouped convolutions one kernel per copy on 2026-12-04 (RESULTS.md): whether it still does
-within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --cudnn_benchmark \
+within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast default \
   > "$out/profile.log" 2>&1
 # and the stack's convolutions as batched products over a strided view of the input: an experiment outside mnistbn
 within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --conv_views \
   >> "$out/profile.log" 2>&1
 # and Adam's fused kernel once for all copies instead of once per copy (8 x 65 µs on 2026-12-04)
-within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast channels_last,fused --cudnn_benchmark \
+within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast default \
   --one_group >> "$out/profile.log" 2>&1
 cat "$out/profile.log"
 within 60 python3 benchmarks/bench.py --device $dev --no_steps --steps 200 --repeats 3 --seeds 2 --seeds 8 --fast default \

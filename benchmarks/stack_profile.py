@@ -1,7 +1,7 @@
 """Where a stack's training step spends its time, kernel by kernel: the question [core]'s GPU targets turn on.
 
     python benchmarks/stack_profile.py --device cuda --copies 8 --fast channels_last,fused --fast fused
-    python benchmarks/stack_profile.py --device cuda --copies 8 --cudnn_benchmark --fast channels_last,fused
+    python benchmarks/stack_profile.py --device cuda --copies 8 --fast channels_last,fused,cudnn_benchmark
     OMP_NUM_THREADS=1 python benchmarks/stack_profile.py --device cpu --copies 2 --steps 5   # the plumbing, on a CPU
 
 For each `--fast` variant (eager: a CUDA graph replays the same kernels, and the profiler cannot see into one), trains
@@ -10,9 +10,9 @@ and prints per update: the wall time, the kernels (CUDA) or operators (CPU, by t
 `--top` of them by device time, each with its share, its calls per update and its mean time. On a GPU of 2026-12-04 a
 stack of 8 took 5.35 ms an update against 0.66 ms for one run alone; this said why (benchmarks/RESULTS.md, "The fifth
 GPU session"): cuDNN runs a grouped convolution one kernel per group, and by its heuristics picked a slow one.
-`--cudnn_benchmark` lets cuDNN time its algorithms for each convolution's shapes first (`torch.backends.cudnn.benchmark`);
-without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones. `--conv_bmm`
-tries the stack's convolutions as batched matrix products instead (`F.unfold`: one im2col kernel a sample on CUDA),
+The fast path `cudnn_benchmark` (fit's own, the default on CUDA) lets cuDNN time its algorithms for each convolution's
+shapes first; without it cuDNN picks by heuristics, and grouped convolutions, which a stack's are, may get slow ones.
+`--conv_bmm` tries the stack's convolutions as batched matrix products instead (`F.unfold`: one im2col kernel a sample on CUDA),
 `--conv_views` the same over a strided view of the input (the patches copied once), `--linear_loop` its Dense layers
 as one product per copy (no weights stacked each update, no gradients split), `--one_group` Adam's fused kernel once
 for all copies (it ran once per copy, each its own param group, 65 µs each on the H200): experiments here, not in
@@ -29,6 +29,12 @@ from mnistbn.models import MODELS, build
 from mnistbn.fast import fast_paths
 from mnistbn.train import fit
 
+def _from_patches(layers, cols, N:int, Ho:int, Wo:int):
+    "The copies' convolutions of their patches `cols` (S, N*Ho*Wo, C*k*k) as one batched product: (N, S*O, Ho, Wo)."
+    w = torch.stack([c.weight.flatten(1).t() for c in layers])   # (S, C*k*k, O)
+    out = torch.baddbmm(torch.stack([c.bias for c in layers])[:, None], cols, w)   # (S, N*L, O)
+    return out.view(len(layers), N, Ho, Wo, -1).permute(1, 0, 4, 2, 3).reshape(N, -1, Ho, Wo)
+
 def conv_bmm(stacked_layer):
     "`stacked_layer` with a stack's convolutions as batched matrix products (im2col), for `--conv_bmm`."
     def layer(layers, h, mask=None):
@@ -36,11 +42,8 @@ def conv_bmm(stacked_layer):
         if not isinstance(l, torch.nn.Conv2d) or S == 1: return stacked_layer(layers, h, mask)
         (k, _), N, (H, W) = l.kernel_size, len(h), h.shape[2:]
         cols = F.unfold(h, k).unflatten(1, (S, -1))   # (N, S, C*k*k, L): the padding is the layer before
-        L, O = cols.shape[-1], l.out_channels
-        cols = cols.permute(1, 0, 3, 2).reshape(S, N * L, -1)   # (S, N*L, C*k*k)
-        w = torch.stack([c.weight.flatten(1).t() for c in layers])   # (S, C*k*k, O)
-        out = torch.baddbmm(torch.stack([c.bias for c in layers])[:, None], cols, w)   # (S, N*L, O)
-        return out.view(S, N, H - k + 1, W - k + 1, O).permute(1, 0, 4, 2, 3).reshape(N, S * O, H - k + 1, W - k + 1)
+        cols = cols.permute(1, 0, 3, 2).reshape(S, N * cols.shape[-1], -1)   # (S, N*L, C*k*k)
+        return _from_patches(layers, cols, N, H - k + 1, W - k + 1)
     return layer
 
 def conv_views(stacked_layer):
@@ -53,9 +56,7 @@ def conv_views(stacked_layer):
         patches = h.unflatten(1, (S, -1)).unfold(3, k, 1).unfold(4, k, 1)   # (N, S, C, H', W', k, k), a view
         Ho, Wo = patches.shape[3:5]
         cols = patches.permute(1, 0, 3, 4, 2, 5, 6).reshape(S, N * Ho * Wo, -1)   # (S, N*L, C*k*k)
-        w = torch.stack([c.weight.flatten(1).t() for c in layers])   # (S, C*k*k, O)
-        out = torch.baddbmm(torch.stack([c.bias for c in layers])[:, None], cols, w)   # (S, N*L, O)
-        return out.view(S, N, Ho, Wo, -1).permute(1, 0, 4, 2, 3).reshape(N, -1, Ho, Wo)
+        return _from_patches(layers, cols, N, Ho, Wo)
     return layer
 
 def linear_loop(stacked_layer):
@@ -96,7 +97,6 @@ def main():
     p.add_argument('--fast', action='append', default=None,
                    help="fast paths of one variant (graphs are left out: the profiler cannot see into a CUDA graph); "
                         "repeat for several (default: the device's default)")
-    p.add_argument('--cudnn_benchmark', action='store_true', help='torch.backends.cudnn.benchmark = True')
     p.add_argument('--linear_loop', action='store_true',
                    help="an experiment: the stack's Dense layers as one product per copy (each run's own arithmetic) "
                         "instead of a batched product over weights stacked every update")
@@ -111,7 +111,6 @@ def main():
     a = p.parse_args()
     device = resolve_device(a.device)
     cuda = device.type == 'cuda'
-    torch.backends.cudnn.benchmark = a.cudnn_benchmark
     if a.conv_bmm: mnistbn.models.stacked_layer = conv_bmm(mnistbn.models.stacked_layer)
     if a.conv_views: mnistbn.models.stacked_layer = conv_views(mnistbn.models.stacked_layer)
     if a.one_group: mnistbn.train._optimizer = one_group(mnistbn.train._optimizer)
@@ -119,8 +118,8 @@ def main():
     data = load_mnist(device=device, n_train=64 * a.steps, n_valid=64)   # one epoch of exactly `steps` updates
     S = a.copies
     print(f"{a.model}, a stack of {S}, {a.steps} updates at batch 64 on {device}"
-          f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}, "
-          f"cudnn.benchmark {a.cudnn_benchmark}" + (", convolutions as batched products (im2col)" if a.conv_bmm else '') +
+          f"{' (' + torch.cuda.get_device_name(device) + ')' if cuda else ''}, torch {torch.__version__}"
+          + (", convolutions as batched products (im2col)" if a.conv_bmm else '') +
           (", convolutions as batched products over a strided view" if a.conv_views else '') +
           (", Adam's parameters in one group" if a.one_group else '') +
           (", Dense layers one product per copy" if a.linear_loop else ''))
