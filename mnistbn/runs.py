@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_runs.ipynb #09d03901
 from __future__ import annotations
-import fcntl, os, socket, time
+import fcntl, os, socket, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -91,9 +91,10 @@ def writable_folder(path:str|Path) -> Path:
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path/'.mnistbn-write-test'
-        probe.write_text('')
-        probe.unlink()
+        # a probe of this process's own: two commands may check one folder at once
+        fd, probe = tempfile.mkstemp(dir=path, prefix='.mnistbn-write-test-')
+        os.close(fd)
+        os.unlink(probe)
     except OSError as e:
         raise MnistbnError(f"{path}: cannot write there ({e.strerror or e}). Choose another output folder.") from None
     return path
