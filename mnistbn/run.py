@@ -16,7 +16,7 @@ from .data import MnistbnError, check_count, check_mnist, resolve_device, takes
 from .models import semantics
 from .history import History
 from .train import FitOptions, fit_paths, training_of
-from .runs import (EXECUTORS, STACK, Job, RunOptions, RunSpec, _data, epochs_done, finished,
+from .runs import (EXECUTORS, QUICK, STACK, Job, RunOptions, RunSpec, _data, epochs_done, finished,
                           train_group, writable_folder)
 
 # %% auto #0
