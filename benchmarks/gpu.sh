@@ -3,10 +3,12 @@
 #  0. install the carried wheels (.whl) and the package, unpack the carried MNIST files (.data/*.gz);
 #  1. `nbdev_test --flags "slow cuda"`: every notebook, its slow and GPU cells included; beside it, the GPU cells of
 #     02_fast, 03_train, 04_seeds and 05_run run again by tools/execute.py, which saves their outputs into copies in OUT;
-#  2. the benchmark of stacks: the kernels of a stack of 8's eager update (benchmarks/stack_profile.py, with cuDNN's
-#     benchmark mode, as the default trains; then with the convolutions as batched products, `--conv_views`, and with
-#     Adam's kernel once for all copies, `--one_group`), stacks of 2, 8 and 40 against as many runs alone, the original's table as
-#     two stacks, then the 80-run grid of 10 seeds as two stacks of 40 (about 255 s on an H200, 2026-12-04 estimate);
+#  2. the benchmark of stacks: first runs as branches of one CUDA graph, each on its own stream
+#     (benchmarks/branches.py: the table's 4 runs, 8, and the grid's 80), against runs alone and stacks; then the
+#     kernels of a stack of 8's eager update (benchmarks/stack_profile.py, with cuDNN's benchmark mode, as the default
+#     trains; then with the convolutions as batched products, `--conv_views`, and with Adam's kernel once for all
+#     copies, `--one_group`), stacks of 2, 8 and 40 against as many runs alone, the original's table as two stacks,
+#     then the 80-run grid of 10 seeds as two stacks of 40 (about 255 s on an H200, 2026-12-04 estimate);
 #  3. README's first command, `mnistbn_compare --quick`, as a user runs it;
 #  4. (STEPS="4", or with the others) the remedies grid of 08_remedies on the GPU, each arm's rates and seeds as one
 #     stack: every arm, rate and seed 0-19, then 20-39 in the cells where some but not all failed, into a folder of its
@@ -16,11 +18,11 @@
 # STEPS="1 2 3" (the default) picks the steps; REMEDIES_ARGS adds flags to step 4's mnistbn_sweep (a CPU dry run:
 # DEVICE=cpu STEPS=4 REMEDIES_ARGS="--quick --arms baseline,bn --seeds 0-1" bash benchmarks/gpu.sh OUT 120).
 # NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
-# OUT gets up to twelve files (nbdev_test.log, cells.log, the four notebooks, profile.log, bench.md, bench.log, quick.log,
-# remedies.log, remedies-gpu.tgz) and the device returns 8 at most, so the device call packs them into one:
+# OUT gets up to thirteen files (nbdev_test.log, cells.log, the four notebooks, branches.log, profile.log, bench.md,
+# bench.log, quick.log, remedies.log, remedies-gpu.tgz) and the device returns 8 at most, so the device call packs them into one:
 #   run: mkdir -p /tmp/g; FLAGS=cuda bash benchmarks/gpu.sh /tmp/g 480 2>&1 | tee /tmp/g/gpu.log;
 #        tar czf $OUT/gpu.tgz -C /tmp/g .
-#   (steps 1 and 2 take up to 280 s and 555 s, so a 15-minute lease holds one of them with the machine's start:
+#   (steps 1 and 2 take up to 280 s and 735 s, so a 15-minute lease holds one of them with the machine's start:
 #   STEPS=2 for the speed of stacks, STEPS="1 3" for the cells and README's command;
 #   with FLAGS=cuda: the fast and GPU cells; carry .whl and .data; stop background runs writing into results/ first,
 #   since the checkout travels with them and 08_remedies' counts would move, as on 2026-12-04)
@@ -74,7 +76,12 @@ wait; echo "nbdev_test done"; tail -25 "$out/nbdev_test.log"
 fi
 
 if [[ $steps == *" 2 "* ]]; then
-step "2. benchmark: stacks against runs alone, then the table and the 80-run grid as stacks"
+step "2. benchmark: runs as branches of one graph; stacks against runs alone, then the table and the 80-run grid as stacks"
+# first the question the targets turn on: do runs captured side by side in one CUDA graph, each on its own stream,
+# run at once (the table as 4 branches, a stack's 8, the grid's 80)? An experiment outside mnistbn.
+within 60 python3 benchmarks/branches.py --device $dev --runs conv:2,bn:2 --runs conv:8 > "$out/branches.log" 2>&1
+within 120 python3 benchmarks/branches.py --device $dev --runs conv:40,bn:40 --repeats 1 >> "$out/branches.log" 2>&1
+cat "$out/branches.log"
 # cuDNN ran a stack's grouped convolutions one kernel per copy on 2026-12-04 (RESULTS.md): whether it still does
 within 30 python3 benchmarks/stack_profile.py --device $dev --copies 8 --fast default \
   > "$out/profile.log" 2>&1
