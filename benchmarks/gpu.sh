@@ -17,7 +17,8 @@
 #   bash benchmarks/gpu.sh OUT [SECONDS]       (run from the repository root; carry .whl and .data)
 # STEPS="1 2 3" (the default) picks the steps; REMEDIES_ARGS adds flags to step 4's mnistbn_sweep (a CPU dry run:
 # DEVICE=cpu STEPS=4 REMEDIES_ARGS="--quick --arms baseline,bn --seeds 0-1" bash benchmarks/gpu.sh OUT 120).
-# NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook.
+# NBS=nbs/02_fast.ipynb limits step 1's nbdev_test to one notebook, CELLS="05_run.ipynb" its saved GPU cells to those
+# notebooks (STEPS="1 2" NBS=nbs/05_run.ipynb CELLS=05_run.ipynb: 05_run's GPU cell, then the benchmark).
 # OUT gets up to thirteen files (nbdev_test.log, cells.log, the four notebooks, branches.log, profile.log, bench.md,
 # bench.log, quick.log, remedies.log, remedies-gpu.tgz) and the device returns 8 at most, so the device call packs them into one:
 #   run: mkdir -p /tmp/g; FLAGS=cuda bash benchmarks/gpu.sh /tmp/g 480 2>&1 | tee /tmp/g/gpu.log;
@@ -64,7 +65,7 @@ rm -rf /tmp/cells && mkdir -p /tmp/cells && cp -r nbs results benchmarks /tmp/ce
 # one torch thread per notebook process: 8 workers of 16 threads each on 16 cores ran out of time here (2026-11-27)
 OMP_NUM_THREADS=1 within 280 nbdev_test --flags "$flags" --timing --n_workers 6 ${NBS:+--path "$NBS"} > "$out/nbdev_test.log" 2>&1 &
 repo=$(pwd)
-nbs="02_fast.ipynb 03_train.ipynb 04_seeds.ipynb 05_run.ipynb"
+nbs=${CELLS:-02_fast.ipynb 03_train.ipynb 04_seeds.ipynb 05_run.ipynb}
 until=$(( SECONDS + 280 ))
 for f in $nbs; do   # one process a notebook, so that one failing leaves the others' outputs; 280 s for all four
   (cd /tmp/cells/nbs && OMP_NUM_THREADS=1 within $(( until - SECONDS )) python3 "$repo/tools/execute.py" $f \
