@@ -35,7 +35,7 @@ def runs_of(spec:str) -> list[tuple[str, float, int]]:
         out += [(model, (1e-3, 1e-2)[i % 2], i) for i in range(int(n or 1))]
     return out
 
-def parts(runs, data, fast:str, graphs:bool):
+def parts(runs, data, fast:str):
     "One stack's pieces (`fit`'s): its models, net, optimiser and its eager step (graphs set aside) for these runs."
     models = [build(m, data.mean, data.std, seed=s) for m, _, s in runs]
     c = per_copy(models, data, [((1, lr),) for _, lr, _ in runs], [s for *_, s in runs], 'applied', 64, 'keras',
@@ -55,7 +55,7 @@ def alone(runs, data, fast, S):
     "Each run its own step (and graph): a list of steps, the i-th taking copy i's slice of a batch of S."
     out = []
     for i, r in enumerate(runs):
-        _, opt, eager, on = parts([r], data, fast, True)
+        _, opt, eager, on = parts([r], data, fast)
         step = GraphedStep(eager, opt, (1, 64, 1, 28, 28)) if on['graphs'] else eager
         out.append(lambda xb, yb, *m, i=i, step=step: step(xb[i:i+1], yb[i:i+1], *(k[i:i+1] for k in m)))
     return out
@@ -65,7 +65,7 @@ def stacks(runs, data, fast, S):
     out, by = [], {}
     for i, r in enumerate(runs): by.setdefault(r[0], []).append(i)
     for idx in by.values():
-        _, opt, eager, on = parts([runs[i] for i in idx], data, fast, True)
+        _, opt, eager, on = parts([runs[i] for i in idx], data, fast)
         step = GraphedStep(eager, opt, (len(idx), 64, 1, 28, 28)) if on['graphs'] else eager
         ix = torch.tensor(idx, device=data.x_train.device)
         out.append(lambda xb, yb, *m, ix=ix, step=step: step(xb[ix], yb[ix], *(k[ix] for k in m)))
@@ -73,7 +73,7 @@ def stacks(runs, data, fast, S):
 
 def branches(runs, data, fast, S):
     "Every run as a branch of one step (one graph): each on its own CUDA stream, forked and joined in the step."
-    pieces = [parts([r], data, fast, True) for r in runs]
+    pieces = [parts([r], data, fast) for r in runs]
     cuda = data.x_train.device.type == 'cuda'
     streams = [torch.cuda.Stream() if cuda else None for _ in runs]
     def step(xb, yb, *masks):
@@ -102,7 +102,7 @@ def measure(make, runs, data, fast, batches, steps:int, repeats:int):
         sync(device)
         t = time.perf_counter()
         for f in fs:   # one after another, as separate jobs would train
-            for i in range(steps): out = f(*batches[i % len(batches)])
+            for i in range(steps): f(*batches[i % len(batches)])
         sync(device)
         times.append(time.perf_counter() - t)
     last = [f(*batches[0]).clone() for f in fs]
@@ -126,7 +126,7 @@ def main():
         runs = runs_of(spec)
         S, dropouts = len(runs), Stack([build(runs[0][0])]).dropouts()
         batches = list(epoch_batches(data, [s for *_, s in runs], 0, 64, 20, dropouts))
-        on = parts(runs[:1], data, a.fast, True)[3]
+        on = parts(runs[:1], data, a.fast)[3]
         res = {}
         with float32_precision(on['tf32']), cudnn_benchmark(on['cudnn_benchmark']):
             for variant, make in [('alone', alone), ('stacks', stacks), ('branches', branches)]:
