@@ -150,7 +150,8 @@ def mnistbn_train(model:str='conv', # conv (the original's), bn (its BN model), 
                   out:str='runs/train', # output folder: history.json, history.csv, and the checkpoint while it trains
                   resume:store_true=False, # continue the run whose checkpoint is in the output folder
                   quick:store_true=False, # 2,000 training / 1,000 test images, for a quick check
-                  fast:str='default', # default, none, or of: channels_last,fused,compile,graphs,tf32,bf16
+                  # default, none, or of: channels_last,fused,compile,graphs,cudnn_benchmark,tf32,bf16
+                  fast:str='default',
                   no_progress:store_true=False, # no progress bar or per-epoch lines
                   semantics:str='pytorch', # pytorch, keras-cudnn (the original's), keras-theano-cpu, or items
                   keep:str='weights', # kept besides the History: weights (weights.pt), checkpoint, history
