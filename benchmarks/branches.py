@@ -51,27 +51,27 @@ class _Optimizers:
     def zero_grad(self, set_to_none=True):
         for o in self.opts: o.zero_grad(set_to_none=set_to_none)
 
-def alone(runs, data, fast, S):
-    "Each run its own step (and graph): a list of steps, the i-th taking copy i's slice of a batch of S."
+def grouped(groups:list, runs, data, fast):
+    "One step (and graph) per group of runs, as `fit` trains a stack: each step takes its copies' slices of a batch."
     out = []
-    for i, r in enumerate(runs):
-        _, opt, eager, on = parts([r], data, fast)
-        step = GraphedStep(eager, opt, (1, 64, 1, 28, 28)) if on['graphs'] else eager
-        out.append(lambda xb, yb, *m, i=i, step=step: step(xb[i:i+1], yb[i:i+1], *(k[i:i+1] for k in m)))
-    return out
-
-def stacks(runs, data, fast, S):
-    "One stack per model, as `fit` trains them: a list of steps, each taking its copies' slices."
-    out, by = [], {}
-    for i, r in enumerate(runs): by.setdefault(r[0], []).append(i)
-    for idx in by.values():
+    for idx in groups:
         _, opt, eager, on = parts([runs[i] for i in idx], data, fast)
         step = GraphedStep(eager, opt, (len(idx), 64, 1, 28, 28)) if on['graphs'] else eager
         ix = torch.tensor(idx, device=data.x_train.device)
         out.append(lambda xb, yb, *m, ix=ix, step=step: step(xb[ix], yb[ix], *(k[ix] for k in m)))
     return out
 
-def branches(runs, data, fast, S):
+def alone(runs, data, fast):
+    "Each run its own step (and graph): a stack of one."
+    return grouped([[i] for i in range(len(runs))], runs, data, fast)
+
+def stacks(runs, data, fast):
+    "One stack per model, as `fit` trains them."
+    by = {}
+    for i, r in enumerate(runs): by.setdefault(r[0], []).append(i)
+    return grouped(list(by.values()), runs, data, fast)
+
+def branches(runs, data, fast):
     "Every run as a branch of one step (one graph): each on its own CUDA stream, forked and joined in the step."
     pieces = [parts([r], data, fast) for r in runs]
     cuda = data.x_train.device.type == 'cuda'
@@ -93,8 +93,7 @@ def sync(device):
 
 def measure(make, runs, data, fast, batches, steps:int, repeats:int):
     "(median seconds for `steps` updates of every step, each step's last outputs)."
-    device, S = data.x_train.device, len(runs)
-    fs = make(runs, data, fast, S)
+    device, fs = data.x_train.device, make(runs, data, fast)
     for b in batches[:5]:   # warm-up: GraphedStep's eager calls, then its capture
         for f in fs: f(*b)
     times = []
