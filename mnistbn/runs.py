@@ -18,11 +18,10 @@ from .train import epoch_line, fit
 __all__ = ['QUICK', 'FULL', 'EXECUTORS', 'STACK', 'RunSpec', 'RunOptions', 'writable_folder', 'finished', 'claim', 'holder',
            'epochs_done', 'train_group', 'Job']
 
-# %% ../nbs/05a_runs.ipynb #f04165a2
+# %% ../nbs/05a_runs.ipynb #cd5af0aa
 QUICK = dict(n_train=2000, n_valid=1000, epochs=(1, 1))
 FULL = dict(n_train=None, n_valid=None, epochs=(1, 8))
 
-# %% ../nbs/05a_runs.ipynb #cd5af0aa
 @dataclass(frozen=True)
 class RunSpec:
     "One run: a model, its first learning rate, the learning-rate semantics and a seed."

@@ -63,6 +63,11 @@ class ActivationStats:
             if i == self.last: self._batch(self.batch[s, row], x, self.labels[s])
         if i == self.last: self.armed = False
 
+    def result(self) -> list[dict]:
+        """Per copy, everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field:
+        [...], 'hist': [[...]]}}} (`dead` for ReLUs only)."""
+        return self.records
+
 # %% ../nbs/03d_stats.ipynb #d1bc0ec7
 @patch
 def _layer(self:ActivationStats, row, name, x):
@@ -103,13 +108,6 @@ def end_epoch(self:ActivationStats) -> None:
 
 @patch
 def remove(self:ActivationStats) -> None: self.stack.observe = None
-
-# %% ../nbs/03d_stats.ipynb #614c3b1d
-@patch
-def result(self:ActivationStats) -> list[dict]:
-    """Per copy, everything recorded so far: {'update': [...], 'batch': {field: [...]}, 'layers': {name: {field: [...],
-    'hist': [[...]]}}} (`dead` for ReLUs only)."""
-    return self.records
 
 # %% ../nbs/03d_stats.ipynb #e5cc7030
 def layer_stats(model:nn.Module, # a model
