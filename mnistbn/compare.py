@@ -131,6 +131,25 @@ def saved(fig, path:Path|None=None):
 
 COLORS = {'conv': 'tab:blue', 'bn': 'tab:orange'}   # each model's colour in every figure
 
+# %% ../nbs/06_compare.ipynb #7b8a800b
+def _draw(ax, hs:list[History], k:str, color:str, style:str, name:str) -> None:
+    "One configuration's runs on one panel: mean and band where all trained, else a thin line per seed."
+    n = min(len(h.records) for h in hs)
+    ep, t = range(1, n + 1), torch.tensor([h.column(k)[:n] for h in hs], dtype=torch.float64)
+    fell = [collapsed(h) for h in hs]
+    label = f"{name} ({len(hs)} seed{'s' if len(hs) > 1 else ''}" + (f", {sum(fell)} collapsed)" if any(fell) else ')')
+    if any(fell):
+        for row, c in zip(t, fell):
+            ax.plot(ep, row, style, color=color, lw=0.8, alpha=0.7, label=label)
+            if c: ax.plot([n], [row[-1]], 'x', color=color, ms=7)
+            label = None
+    else:
+        ax.plot(ep, t.mean(0), style, color=color, label=label)
+        if len(hs) > 1: ax.fill_between(ep, t.min(0).values, t.max(0).values, color=color, alpha=0.15)
+    if k == 'val_acc' and all('val_acc_batch' in h.final for h in hs):
+        batch = torch.tensor([h.column('val_acc_batch')[:n] for h in hs], dtype=torch.float64).mean(0)
+        ax.plot(ep, batch, ':', color=color, lw=1.5, label=f"{name}, val_acc_batch (batch statistics)")
+
 # %% ../nbs/06_compare.ipynb #e8bbfa2e
 def plot_curves(hists:dict, path:Path|None=None, title:str=''):
     "Draw (and with `path`, save as PNG) the validation curves of the grid; returns the figure."
@@ -159,25 +178,6 @@ def plot_curves(hists:dict, path:Path|None=None, title:str=''):
     axes[0][-1].legend(fontsize=7, loc='center right')
     fig.suptitle(title or 'MNIST CNN without and with BatchNorm')
     return saved(fig, path)
-
-# %% ../nbs/06_compare.ipynb #7b8a800b
-def _draw(ax, hs:list[History], k:str, color:str, style:str, name:str) -> None:
-    "One configuration's runs on one panel: mean and band where all trained, else a thin line per seed."
-    n = min(len(h.records) for h in hs)
-    ep, t = range(1, n + 1), torch.tensor([h.column(k)[:n] for h in hs], dtype=torch.float64)
-    fell = [collapsed(h) for h in hs]
-    label = f"{name} ({len(hs)} seed{'s' if len(hs) > 1 else ''}" + (f", {sum(fell)} collapsed)" if any(fell) else ')')
-    if any(fell):
-        for row, c in zip(t, fell):
-            ax.plot(ep, row, style, color=color, lw=0.8, alpha=0.7, label=label)
-            if c: ax.plot([n], [row[-1]], 'x', color=color, ms=7)
-            label = None
-    else:
-        ax.plot(ep, t.mean(0), style, color=color, label=label)
-        if len(hs) > 1: ax.fill_between(ep, t.min(0).values, t.max(0).values, color=color, alpha=0.15)
-    if k == 'val_acc' and all('val_acc_batch' in h.final for h in hs):
-        batch = torch.tensor([h.column('val_acc_batch')[:n] for h in hs], dtype=torch.float64).mean(0)
-        ax.plot(ep, batch, ':', color=color, lw=1.5, label=f"{name}, val_acc_batch (batch statistics)")
 
 # %% ../nbs/06_compare.ipynb #293d10e0
 @delegates(run_specs)
