@@ -95,23 +95,23 @@ def _in_tensors(self:KerasAdam):
 
 # %% ../nbs/02_fast.ipynb #97e1642a
 @contextmanager
+def _setting(value, *where):
+    "Each (object, attribute) in `where` set to `value` for the block; the previous values come back after."
+    old = [getattr(o, a) for o, a in where]
+    for o, a in where: setattr(o, a, value)
+    try: yield
+    finally:
+        for (o, a), v in zip(where, old): setattr(o, a, v)
+
 def float32_precision(tf32:bool):
     """CUDA matrix products and convolutions in TF32 (`tf32=True`) or in full float32; the previous settings come back
     after."""
-    flags = [torch.backends.cuda.matmul, torch.backends.cudnn]
-    old = [f.allow_tf32 for f in flags]
-    for f in flags: f.allow_tf32 = tf32
-    try: yield
-    finally:
-        for f, o in zip(flags, old): f.allow_tf32 = o
+    return _setting(tf32, (torch.backends.cuda.matmul, 'allow_tf32'), (torch.backends.cudnn, 'allow_tf32'))
 
-@contextmanager
 def cudnn_benchmark(on:bool):
     """cuDNN times its algorithms for each new convolution shape and keeps the fastest (`on=True`), or picks by its
     heuristics; the previous setting comes back after."""
-    old, torch.backends.cudnn.benchmark = torch.backends.cudnn.benchmark, on
-    try: yield
-    finally: torch.backends.cudnn.benchmark = old
+    return _setting(on, (torch.backends.cudnn, 'benchmark'))
 
 # %% ../nbs/02_fast.ipynb #b465bbed
 class Autocast(nn.Module):
